@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * lifecycle.h - the one interface shared by lifecycle.ko and its readers.
+ *
+ * /proc/lifecycle is a text stream, modelled on /dev/kmsg.  Every open file
+ * has its own cursor.  The first line of every open is the format header:
+ *
+ *   lifecycle 1
+ *
+ * Every following line is one record, fields separated by one space:
+ *
+ *   seq  ts_ns        cpu event  pid  tgid ppid uid  comm    details...
+ *   |    |            |   |      |    |    |    |    |       |
+ *   1042 53012881230  1   exit   4170 4170 4169 0    sleep   status=768 code=3 ...
+ *   |    |            |   |      |    |    |    |    |       key=value pairs,
+ *   |    |            |   |      |    |    |    |    |       order fixed per
+ *   |    |            |   |      |    |    |    |    |       event (below)
+ *   |    |            |   |      |    |    |    |    +-- comm, escaped
+ *   |    |            |   |      |    |    |    +------- uid (init user ns)
+ *   |    |            |   |      |    |    +------------ real parent's tgid
+ *   |    |            |   |      |    +----------------- process id
+ *   |    |            |   |      +---------------------- thread id
+ *   |    |            |   +----------------------------- event name
+ *   |    |            +--------------------------------- CPU
+ *   |    +---------------------------------------------- ns since boot
+ *   +--------------------------------------------------- sequence number
+ *
+ * Pids are those of the pid namespace of the procfs instance the file was
+ * opened through.  Strings (comm and string values) escape every byte
+ * outside 0x21..0x7e, and '\' and ',', as \xHH.  A value of "-" means
+ * "none" (JSON null).  Details per event, in this order:
+ *
+ *   fork      creator_pid creator_tgid clone_flags(hex) thread vfork
+ *   exec      old_pid filename filename_trunc argv(escaped, comma-joined)
+ *             argv_trunc
+ *   exit      status code signal core group_dead
+ *   reap      reaper_pid reaper_tgid how zombie_ns
+ *   reparent  old_ppid new_ppid reason zombie
+ *   stop      signal ptrace
+ *   cont      signal ptrace
+ *   signal    signal sender_pid sender_tgid result group
+ *   setsid    sid
+ *   setpgid   pgid old_pgid
+ *   state     from to prev_ns
+ *   lost      count
+ *
+ * Booleans are 0 or 1.  Readers must ignore keys they do not know; keys are
+ * only ever added at the end.  A "lost" record is synthesised for a reader
+ * the writer overtook: its seq is the first lost record's and the next
+ * record's seq is seq + count.  lost has pid, tgid, ppid and uid 0 and
+ * comm "-".
+ *
+ * ioctls on an open /proc/lifecycle:
+ *   LC_IOC_FOLLOW  reads block at the end of the log instead of returning 0
+ *                  (unless the file is O_NONBLOCK: then -EAGAIN).
+ *   LC_IOC_TAIL    move the cursor to the end: only new records follow.
+ * poll() reports EPOLLIN when a record is ready, and EPOLLERR|EPOLLPRI as
+ * well when the reader was overtaken.
+ */
+#ifndef _LIFECYCLE_H
+#define _LIFECYCLE_H
+
+#include <linux/ioctl.h>
+
+#define LC_FORMAT_VERSION	1
+#define LC_HEADER_FMT		"lifecycle %d\n"
+
+#define LC_IOC_MAGIC		'L'
+#define LC_IOC_FOLLOW		_IO(LC_IOC_MAGIC, 1)
+#define LC_IOC_TAIL		_IO(LC_IOC_MAGIC, 2)
+
+/* The longest line the module writes, newline included. */
+#define LC_LINE_MAX		2048
+
+#define LC_COMM_LEN		16
+#define LC_FILENAME_LEN		96
+#define LC_ARGV_LEN		160
+
+enum lc_event_type {
+	LC_EV_FORK,
+	LC_EV_EXEC,
+	LC_EV_EXIT,
+	LC_EV_REAP,
+	LC_EV_REPARENT,
+	LC_EV_STOP,
+	LC_EV_CONT,
+	LC_EV_SIGNAL,
+	LC_EV_SETSID,
+	LC_EV_SETPGID,
+	LC_EV_STATE,
+	LC_EV_LOST,
+	LC_EV_COUNT,
+};
+
+#define LC_EVENT_NAMES {			\
+	[LC_EV_FORK] = "fork",			\
+	[LC_EV_EXEC] = "exec",			\
+	[LC_EV_EXIT] = "exit",			\
+	[LC_EV_REAP] = "reap",			\
+	[LC_EV_REPARENT] = "reparent",		\
+	[LC_EV_STOP] = "stop",			\
+	[LC_EV_CONT] = "cont",			\
+	[LC_EV_SIGNAL] = "signal",		\
+	[LC_EV_SETSID] = "setsid",		\
+	[LC_EV_SETPGID] = "setpgid",		\
+	[LC_EV_STATE] = "state",		\
+	[LC_EV_LOST] = "lost",			\
+}
+
+/* reap "how" values */
+enum lc_reap_how {
+	LC_REAP_WAIT,		/* the real parent collected it through wait */
+	LC_REAP_AUTOREAP,	/* nobody: SIGCHLD ignored or SA_NOCLDWAIT */
+	LC_REAP_PTRACE,		/* its tracer, on detach */
+	LC_REAP_OTHER,		/* any other task */
+	LC_REAP_UNKNOWN,	/* the reap hook was unavailable */
+};
+
+#define LC_REAP_NAMES {				\
+	[LC_REAP_WAIT] = "wait",		\
+	[LC_REAP_AUTOREAP] = "autoreap",	\
+	[LC_REAP_PTRACE] = "ptrace",		\
+	[LC_REAP_OTHER] = "other",		\
+	[LC_REAP_UNKNOWN] = "unknown",		\
+}
+
+/* reparent "reason" values */
+enum lc_reparent_reason {
+	LC_REPARENT_INIT,	/* the init (child_reaper) of its pid ns */
+	LC_REPARENT_SUBREAPER,	/* an ancestor with PR_SET_CHILD_SUBREAPER */
+};
+
+#define LC_REPARENT_NAMES {			\
+	[LC_REPARENT_INIT] = "init",		\
+	[LC_REPARENT_SUBREAPER] = "subreaper",	\
+}
+
+/* signal "result" values: the kernel's TRACE_SIGNAL_* order */
+#define LC_SIGRESULT_NAMES {						\
+	"delivered", "ignored", "pending", "overflow", "lose_info",	\
+}
+
+#endif /* _LIFECYCLE_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - every kernel-version difference lifecycle depends on.
+ *
+ * Tracepoint probes must match the kernel's TP_PROTO exactly: Debian's
+ * kernels have IBT but no kCFI, so a wrong prototype would silently
+ * corrupt arguments rather than trap.
+ */
+#ifndef _LC_COMPAT_H
+#define _LC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/sched.h>
+
+/* sched_process_exit gained group_dead in 6.16. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define LC_TP_EXIT_ARGS		void *data, struct task_struct *p, \
+				bool group_dead
+#define LC_EXIT_GROUP_DEAD(p)	(group_dead)
+#else
+#define LC_TP_EXIT_ARGS		void *data, struct task_struct *p
+/* Racy between threads: lineage de-duplicates per process. */
+#define LC_EXIT_GROUP_DEAD(p)	(atomic_read(&(p)->signal->live) == 0)
+#endif
+
+/* task_newtask's clone_flags became u64 in 6.18. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define LC_TP_NEWTASK_ARGS	void *data, struct task_struct *p, \
+				u64 clone_flags
+#else
+#define LC_TP_NEWTASK_ARGS	void *data, struct task_struct *p, \
+				unsigned long clone_flags
+#endif
+
+/* sched_switch has carried prev_state since 5.18. */
+#define LC_TP_SWITCH_ARGS	void *data, bool preempt, \
+				struct task_struct *prev, \
+				struct task_struct *next, \
+				unsigned int prev_state
+
+/* The field is __state from 5.14 on; both supported series have it. */
+#define LC_TASK_STATE(t)	READ_ONCE((t)->__state)
+
+#endif /* _LC_COMPAT_H */

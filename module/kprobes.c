@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kprobes.c - the decisions the kernel makes without a tracepoint.
+ *
+ *   reparent  kprobe kill_orphaned_pgrp(child, father): called by
+ *             reparent_leader() for each orphan handed to another
+ *             process, after real_parent was set, under tasklist_lock.
+ *   reap      kprobe cgroup_release(p): release_task() calls it once for
+ *             each task it frees, including a zombie leader freed by its
+ *             "goto repeat" (zap_leader), which a release_task kretprobe
+ *             would miss.
+ *   stop/cont kprobe do_notify_parent_cldstop(tsk, for_ptracer, why).
+ *   setsid    kretprobe ksys_setsid: a positive return is the new sid.
+ *   setpgid   kretprobe __do_sys_setpgid: target and old pgid saved at
+ *             entry, the event emitted when it returns 0.
+ *
+ * Each has a fallback when it cannot be registered (lockdown, a kernel
+ * without the symbol); debugfs stats says which hooks are live.
+ */
+#include <linux/kprobes.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
+#include <linux/sched/signal.h>
+#include "lc.h"
+
+static bool lc_live[LC_HOOK_COUNT];
+
+static struct task_struct *lc_arg_task(struct pt_regs *regs, unsigned int n)
+{
+	return (struct task_struct *)regs_get_kernel_argument(regs, n);
+}
+
+static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct task_struct *t = lc_arg_task(regs, 0);
+	struct task_struct *father = lc_arg_task(regs, 1);
+	struct task_struct *np;
+	struct lc_record r;
+
+	if (!father)		/* the group-dead call from exit_notify() */
+		return 0;
+	lc_record_init(&r, LC_EV_REPARENT, t);
+	rcu_read_lock();
+	np = rcu_dereference(t->real_parent);
+	r.reparent.new_ppid = np->tgid;
+	r.reparent.reason = np == task_active_pid_ns(t)->child_reaper ?
+			    LC_REPARENT_INIT : LC_REPARENT_SUBREAPER;
+	rcu_read_unlock();
+	r.reparent.old_ppid = father->tgid;
+	r.reparent.zombie = t->exit_state != 0;
+	lc_emit(&r);
+	lc_lineage_reparent(t, r.reparent.new_ppid, r.reparent.reason, r.ts);
+	return 0;
+}
+
+static u8 lc_reap_how(struct task_struct *p)
+{
+	struct task_struct *parent = rcu_dereference(p->real_parent);
+
+	if (current->tgid == p->tgid)
+		return LC_REAP_AUTOREAP;
+	if (current->tgid == parent->tgid)
+		return LC_REAP_WAIT;
+	if (p->ptrace && current->tgid == rcu_dereference(p->parent)->tgid)
+		return LC_REAP_PTRACE;
+	/* An exiting old parent releasing a zombie its adopter ignores. */
+	if (current->flags & PF_EXITING)
+		return LC_REAP_AUTOREAP;
+	return LC_REAP_OTHER;
+}
+
+static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct task_struct *p = lc_arg_task(regs, 0);
+	struct lc_record r;
+
+	/* Threads, and the old leader de_thread() releases on exec. */
+	if (!thread_group_leader(p))
+		return 0;
+	lc_record_init(&r, LC_EV_REAP, p);
+	rcu_read_lock();
+	r.reap.how = lc_reap_how(p);
+	rcu_read_unlock();
+	if (r.reap.how == LC_REAP_AUTOREAP) {
+		r.reap.reaper_pid = p->pid;
+		r.reap.reaper_tgid = p->tgid;
+	} else {
+		r.reap.reaper_pid = current->pid;
+		r.reap.reaper_tgid = current->tgid;
+	}
+	r.reap.zombie_ns = lc_lineage_reap(p, ktime_get_boot_fast_ns());
+	lc_emit(&r);
+	return 0;
+}
+
+static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct task_struct *t = lc_arg_task(regs, 0);
+	bool for_ptracer = regs_get_kernel_argument(regs, 1);
+	int why = regs_get_kernel_argument(regs, 2);
+	struct lc_record r;
+
+	lc_record_init(&r, why == CLD_CONTINUED ? LC_EV_CONT : LC_EV_STOP, t);
+	r.stop.ptrace = for_ptracer;
+	if (why == CLD_CONTINUED)
+		r.stop.sig = SIGCONT;
+	else if (for_ptracer)
+		r.stop.sig = t->exit_code & 0x7f;
+	else
+		r.stop.sig = t->signal->group_exit_code & 0x7f;
+	lc_emit(&r);
+	return 0;
+}
+
+static int lc_krp_setsid(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	long ret = regs_return_value(regs);
+	struct lc_record r;
+
+	if (ret <= 0)
+		return 0;
+	lc_record_init(&r, LC_EV_SETSID, current);
+	r.setsid.sid = ret;
+	lc_emit(&r);
+	return 0;
+}
+
+struct lc_setpgid {
+	pid_t target;		/* global pid of the task setpgid() moves */
+	pid_t old_pgid;
+};
+
+static int lc_krp_setpgid_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct lc_setpgid *s = (struct lc_setpgid *)ri->data;
+	pid_t pid = regs_get_kernel_argument(regs, 0);
+	struct task_struct *t = current;
+
+	rcu_read_lock();
+	if (pid)
+		t = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (t) {
+		s->target = t->pid;
+		s->old_pgid = pid_nr(task_pgrp(t));
+	}
+	rcu_read_unlock();
+	return t ? 0 : 1;	/* no target: the call fails with -ESRCH */
+}
+
+static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct lc_setpgid *s = (struct lc_setpgid *)ri->data;
+	struct task_struct *t;
+	struct lc_record r;
+
+	if (regs_return_value(regs) != 0)
+		return 0;
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(s->target, &init_pid_ns), PIDTYPE_PID);
+	if (t) {
+		lc_record_init(&r, LC_EV_SETPGID, t);
+		r.setpgid.pgid = pid_nr(task_pgrp(t));
+		r.setpgid.old_pgid = s->old_pgid;
+	}
+	rcu_read_unlock();
+	if (t)
+		lc_emit(&r);
+	return 0;
+}
+
+/**
+ * lc_stop_fallback() - stop and continue without the cldstop kprobe
+ * @t: the signal's target
+ * @sig: the signal
+ * @result: signal_generate's result; 0 is TRACE_SIGNAL_DELIVERED
+ *
+ * An approximation: a delivered stop signal is taken as a stop, SIGCONT
+ * as a continue, although stops of an orphaned process group are in fact
+ * discarded.  Used only when do_notify_parent_cldstop cannot be probed.
+ */
+void lc_stop_fallback(struct task_struct *t, int sig, int result)
+{
+	struct lc_record r;
+
+	if (result != 0 || (sig != SIGCONT && !sig_kernel_stop(sig)))
+		return;
+	lc_record_init(&r, sig == SIGCONT ? LC_EV_CONT : LC_EV_STOP, t);
+	r.stop.sig = sig;
+	lc_emit(&r);
+}
+
+static struct kprobe lc_kp[] = {
+	[LC_HOOK_REPARENT] = { .symbol_name = "kill_orphaned_pgrp",
+			       .pre_handler = lc_kp_reparent },
+	[LC_HOOK_REAP] = { .symbol_name = "cgroup_release",
+			   .pre_handler = lc_kp_reap },
+	[LC_HOOK_CLDSTOP] = { .symbol_name = "do_notify_parent_cldstop",
+			      .pre_handler = lc_kp_cldstop },
+};
+
+static struct kretprobe lc_krp[] = {
+	{ .kp.symbol_name = "ksys_setsid", .handler = lc_krp_setsid,
+	  .maxactive = 64 },
+	{ .kp.symbol_name = "__do_sys_setpgid", .handler = lc_krp_setpgid,
+	  .entry_handler = lc_krp_setpgid_entry,
+	  .data_size = sizeof(struct lc_setpgid), .maxactive = 64 },
+};
+
+static const char *const lc_hook_names[] = {
+	[LC_HOOK_REPARENT] = "kill_orphaned_pgrp",
+	[LC_HOOK_REAP] = "cgroup_release",
+	[LC_HOOK_CLDSTOP] = "do_notify_parent_cldstop",
+	[LC_HOOK_SETSID] = "ksys_setsid",
+	[LC_HOOK_SETPGID] = "__do_sys_setpgid",
+};
+
+static_assert(ARRAY_SIZE(lc_hook_names) == LC_HOOK_COUNT);
+static_assert(ARRAY_SIZE(lc_kp) + ARRAY_SIZE(lc_krp) == LC_HOOK_COUNT);
+
+/**
+ * lc_kprobes_init() - register every kprobe; a failure means fallback
+ *
+ * Return: 0.  A kprobe that cannot be registered is logged and left to
+ * its fallback; the module still loads.
+ */
+int lc_kprobes_init(void)
+{
+	unsigned int i, h;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(lc_kp); i++) {
+		ret = register_kprobe(&lc_kp[i]);
+		lc_live[i] = !ret;
+		if (ret)
+			pr_warn("kprobe %s: %d; using its fallback\n",
+				lc_hook_names[i], ret);
+	}
+	for (i = 0; i < ARRAY_SIZE(lc_krp); i++) {
+		h = ARRAY_SIZE(lc_kp) + i;
+		ret = register_kretprobe(&lc_krp[i]);
+		lc_live[h] = !ret;
+		if (ret)
+			pr_warn("kretprobe %s: %d; using its fallback\n",
+				lc_hook_names[h], ret);
+	}
+	return 0;
+}
+
+/**
+ * lc_kprobes_exit() - unregister whatever was registered
+ *
+ * unregister_kprobe() waits for running handlers to finish.
+ */
+void lc_kprobes_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lc_kp); i++)
+		if (lc_live[i])
+			unregister_kprobe(&lc_kp[i]);
+	for (i = 0; i < ARRAY_SIZE(lc_krp); i++)
+		if (lc_live[ARRAY_SIZE(lc_kp) + i])
+			unregister_kretprobe(&lc_krp[i]);
+	memset(lc_live, 0, sizeof(lc_live));
+}
+
+/**
+ * lc_kprobe_live() - whether a hook is registered
+ * @hook: enum lc_hook
+ *
+ * Return: true when live, false when its fallback is in use.
+ */
+bool lc_kprobe_live(int hook)
+{
+	return READ_ONCE(lc_live[hook]);
+}
+
+/**
+ * lc_kprobe_name() - the kernel function behind a hook
+ * @hook: enum lc_hook
+ *
+ * Return: the symbol name.
+ */
+const char *lc_kprobe_name(int hook)
+{
+	return lc_hook_names[hook];
+}
+
+/**
+ * lc_kprobe_nmissed() - how often a hook's handler was skipped
+ * @hook: enum lc_hook
+ *
+ * Return: the kprobe's nmissed count.
+ */
+unsigned long lc_kprobe_nmissed(int hook)
+{
+	if (hook < ARRAY_SIZE(lc_kp))
+		return lc_kp[hook].nmissed;
+	return lc_krp[hook - ARRAY_SIZE(lc_kp)].nmissed +
+	       lc_krp[hook - ARRAY_SIZE(lc_kp)].kp.nmissed;
+}

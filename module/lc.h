@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lc.h - lifecycle.ko's internal interfaces, one section per file.
+ */
+#ifndef _LC_H
+#define _LC_H
+
+#include <linux/types.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
+#include <linux/irq_work.h>
+#include <lifecycle.h>
+
+struct seq_file;
+struct pid_namespace;
+
+/* struct lc_record - one event as kept in the log; text is made on read. */
+struct lc_record {
+	u64 seq;
+	u64 ts;
+	u16 type;
+	u16 cpu;
+	pid_t pid;
+	pid_t tgid;
+	pid_t ppid;
+	u32 uid;
+	char comm[LC_COMM_LEN];
+	union {
+		struct {
+			pid_t creator_pid;
+			pid_t creator_tgid;
+			u64 clone_flags;
+			bool thread;
+			bool vfork;
+		} fork;
+		struct {
+			pid_t old_pid;
+			u16 argv_len;
+			bool filename_trunc;
+			bool argv_trunc;
+			char filename[LC_FILENAME_LEN];
+			char argv[LC_ARGV_LEN];
+		} exec;
+		struct {
+			int status;
+			bool group_dead;
+		} exit;
+		struct {
+			pid_t reaper_pid;
+			pid_t reaper_tgid;
+			u64 zombie_ns;
+			u8 how;
+		} reap;
+		struct {
+			pid_t old_ppid;
+			pid_t new_ppid;
+			u8 reason;
+			bool zombie;
+		} reparent;
+		struct {
+			int sig;
+			bool ptrace;
+		} stop;
+		struct {
+			int sig;
+			pid_t sender_pid;
+			pid_t sender_tgid;
+			u8 result;
+			bool group;
+		} signal;
+		struct {
+			pid_t sid;
+		} setsid;
+		struct {
+			pid_t pgid;
+			pid_t old_pgid;
+		} setpgid;
+		struct {
+			char from;
+			char to;
+			u64 prev_ns;
+		} state;
+		struct {
+			u64 count;
+		} lost;
+	};
+};
+
+/* params.c */
+extern unsigned int lc_log_size;
+extern unsigned int lc_lineage_size;
+extern unsigned int lc_track_size;
+extern unsigned int lc_argv_max;
+extern unsigned int lc_event_mask;
+
+/* log.c: the bounded, seq-numbered event log */
+int lc_log_init(void);
+void lc_log_exit(void);
+void lc_log_commit(struct lc_record *r);
+int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost);
+u64 lc_log_head(void);
+u64 lc_log_first(void);
+void lc_log_clear(void);
+void lc_log_shutdown(void);
+bool lc_log_dying(void);
+size_t lc_log_memory(void);
+extern wait_queue_head_t lc_log_wq;
+
+/* record.c: building records from tasks */
+void lc_record_init(struct lc_record *r, enum lc_event_type type,
+		    struct task_struct *t);
+void lc_emit(struct lc_record *r);
+bool lc_event_enabled(enum lc_event_type type);
+
+/* lineage.c: the table of live and recently exited processes */
+int lc_lineage_init(void);
+void lc_lineage_exit(void);
+void lc_lineage_seed(void);
+void lc_lineage_fork(struct task_struct *child, struct task_struct *creator);
+void lc_lineage_exec(struct task_struct *t);
+bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts);
+u64 lc_lineage_reap(struct task_struct *t, u64 ts);
+void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
+			 u64 ts);
+bool lc_lineage_tracked(struct task_struct *t);
+int lc_lineage_track_pid(pid_t tgid);
+void lc_lineage_untrack_all(void);
+void lc_lineage_clear(void);
+size_t lc_lineage_memory(void);
+unsigned int lc_lineage_entries(void);
+int lc_lineage_show(struct seq_file *m);
+
+/* tracepoints.c: fork, exec, exit, signal and the optional sched hooks */
+int lc_tracepoints_init(void);
+void lc_tracepoints_exit(void);
+int lc_tracepoints_sched(bool on);
+bool lc_tracepoint_live(const char *name);
+const char *lc_tracepoint_name(unsigned int i);
+
+/* kprobes.c: reparent, reap, stop/cont, setsid, setpgid */
+enum lc_hook {
+	LC_HOOK_REPARENT,
+	LC_HOOK_REAP,
+	LC_HOOK_CLDSTOP,
+	LC_HOOK_SETSID,
+	LC_HOOK_SETPGID,
+	LC_HOOK_COUNT,
+};
+
+int lc_kprobes_init(void);
+void lc_kprobes_exit(void);
+bool lc_kprobe_live(int hook);
+const char *lc_kprobe_name(int hook);
+unsigned long lc_kprobe_nmissed(int hook);
+void lc_stop_fallback(struct task_struct *t, int sig, int result);
+
+/* state.c: opt-in R/S/D/T/t/Z tracking */
+int lc_state_init(void);
+void lc_state_exit(void);
+void lc_state_switch(struct task_struct *prev, unsigned int prev_state,
+		     struct task_struct *next);
+void lc_state_wakeup(struct task_struct *p);
+void lc_state_fork(struct task_struct *child, struct task_struct *parent);
+int lc_state_select_pid(pid_t pid);
+int lc_state_select_comm(const char *comm);
+void lc_state_off(void);
+void lc_state_exec(struct task_struct *t);
+size_t lc_state_memory(void);
+int lc_state_show(struct seq_file *m);
+
+/* format.c: one record as one line of text */
+int lc_format(const struct lc_record *r, struct pid_namespace *ns,
+	      char *buf, size_t size);
+size_t lc_escape(char *dst, size_t size, const char *src, size_t len,
+		 bool argv);
+
+/* procfs.c: /proc/lifecycle */
+int lc_procfs_init(void);
+void lc_procfs_exit(void);
+int lc_procfs_readers(void);
+u64 lc_procfs_lost(void);
+void lc_procfs_show_readers(struct seq_file *m);
+size_t lc_procfs_memory(void);
+
+/* debugfs.c: stats, lineage, state and control */
+int lc_debugfs_init(void);
+void lc_debugfs_exit(void);
+
+/* trace.c: lifecycle's own trace events */
+void lc_trace_record(const struct lc_record *r);
+
+#endif /* _LC_H */

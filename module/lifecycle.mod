@@ -1,0 +1,13 @@
+/work/main/module/main.o
+/work/main/module/params.o
+/work/main/module/log.o
+/work/main/module/lineage.o
+/work/main/module/record.o
+/work/main/module/tracepoints.o
+/work/main/module/kprobes.o
+/work/main/module/state.o
+/work/main/module/format.o
+/work/main/module/procfs.o
+/work/main/module/debugfs.o
+/work/main/module/stats.o
+/work/main/module/trace.o

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lineage.c - every live process and the most recently reaped ones.
+ *
+ * A module can walk neither tasklist_lock nor ->children, so lifecycle
+ * keeps its own table, keyed on (tgid, start_boottime) so that a reused
+ * pid never aliases an older process.  Entries come from a pool sized by
+ * lineage_size and allocated at load; when the pool is empty the oldest
+ * reaped entry is evicted.  One raw spinlock covers the hash, the pool and
+ * the reaped FIFO; every critical section is a few loads and stores.
+ */
+#include <linux/hash.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include "lc.h"
+#include "stats.h"
+
+#define LC_ADOPT_MAX	4
+
+enum {
+	LIN_USED	= BIT(0),
+	LIN_EXITED	= BIT(1),
+	LIN_REAPED	= BIT(2),
+	LIN_SEEDED	= BIT(3),	/* existed at load: creator unknown */
+	LIN_TRACKED	= BIT(4),	/* selected for state tracking */
+};
+
+struct lc_adopt {
+	u64 ts;
+	pid_t ppid;
+	u8 reason;
+};
+
+struct lc_lin {
+	struct hlist_node node;
+	struct list_head dead;		/* on lc_reaped once reaped */
+	u64 start;
+	u64 birth;
+	u64 exec;
+	u64 exit;
+	u64 reap;
+	pid_t tgid;
+	pid_t creator_pid;
+	pid_t creator_tgid;
+	pid_t parent_tgid;
+	int status;
+	u8 flags;
+	u8 nadopt;
+	char comm[LC_COMM_LEN];
+	struct lc_adopt adopt[LC_ADOPT_MAX];
+};
+
+static struct lc_lin *lc_pool;
+static struct hlist_head *lc_buckets;
+static unsigned int lc_hash_bits;
+static HLIST_HEAD(lc_free);
+static LIST_HEAD(lc_reaped);
+static unsigned int lc_used;
+static DEFINE_RAW_SPINLOCK(lc_lin_lock);
+
+static struct hlist_head *lc_bucket(pid_t tgid, u64 start)
+{
+	return &lc_buckets[hash_64((u64)tgid ^ (start << 16), lc_hash_bits)];
+}
+
+static struct lc_lin *lc_find(pid_t tgid, u64 start)
+{
+	struct lc_lin *e;
+
+	hlist_for_each_entry(e, lc_bucket(tgid, start), node)
+		if (e->tgid == tgid && e->start == start)
+			return e;
+	return NULL;
+}
+
+static struct lc_lin *lc_find_task(struct task_struct *t)
+{
+	struct lc_lin *e = lc_find(t->tgid, t->group_leader->start_boottime);
+
+	if (!e)
+		lc_count(LC_CNT_LINEAGE_MISSING);
+	return e;
+}
+
+static struct lc_lin *lc_alloc(pid_t tgid, u64 start)
+{
+	struct lc_lin *e;
+
+	if (hlist_empty(&lc_free)) {
+		e = list_first_entry_or_null(&lc_reaped, struct lc_lin, dead);
+		if (!e) {
+			lc_count(LC_CNT_LINEAGE_FULL);
+			return NULL;
+		}
+		list_del(&e->dead);
+		hlist_del(&e->node);
+		lc_count(LC_CNT_LINEAGE_EVICTED);
+	} else {
+		e = hlist_entry(lc_free.first, struct lc_lin, node);
+		hlist_del(&e->node);
+		lc_used++;
+	}
+	memset(e, 0, sizeof(*e));
+	INIT_LIST_HEAD(&e->dead);
+	e->tgid = tgid;
+	e->start = start;
+	e->flags = LIN_USED;
+	hlist_add_head(&e->node, lc_bucket(tgid, start));
+	lc_count(LC_CNT_LINEAGE_ADDED);
+	return e;
+}
+
+/**
+ * lc_lineage_init() - allocate the pool and the hash buckets
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lc_lineage_init(void)
+{
+	unsigned int i;
+
+	lc_hash_bits = ilog2(roundup_pow_of_two(lc_lineage_size));
+	lc_pool = vzalloc(array_size(lc_lineage_size, sizeof(*lc_pool)));
+	lc_buckets = vzalloc(array_size(1U << lc_hash_bits,
+					sizeof(*lc_buckets)));
+	if (!lc_pool || !lc_buckets) {
+		lc_lineage_exit();
+		return -ENOMEM;
+	}
+	for (i = 0; i < lc_lineage_size; i++)
+		hlist_add_head(&lc_pool[i].node, &lc_free);
+	lc_used = 0;
+	return 0;
+}
+
+/**
+ * lc_lineage_exit() - free the table; no probe may be running
+ */
+void lc_lineage_exit(void)
+{
+	vfree(lc_pool);
+	vfree(lc_buckets);
+	lc_pool = NULL;
+	lc_buckets = NULL;
+	INIT_HLIST_HEAD(&lc_free);
+	INIT_LIST_HEAD(&lc_reaped);
+}
+
+static void lc_fill(struct lc_lin *e, struct task_struct *t)
+{
+	e->parent_tgid = rcu_dereference(t->real_parent)->tgid;
+	e->birth = t->start_boottime;
+	memcpy(e->comm, t->comm, LC_COMM_LEN);
+	e->comm[LC_COMM_LEN - 1] = '\0';
+}
+
+/**
+ * lc_lineage_seed() - enter every process that exists at load time
+ *
+ * Their creator is unknown; the parent they have now stands in for it.
+ */
+void lc_lineage_seed(void)
+{
+	struct task_struct *p;
+	struct lc_lin *e;
+	unsigned long flags;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		raw_spin_lock_irqsave(&lc_lin_lock, flags);
+		e = lc_find(p->tgid, p->start_boottime);
+		if (!e)
+			e = lc_alloc(p->tgid, p->start_boottime);
+		if (e) {
+			lc_fill(e, p);
+			e->creator_tgid = e->parent_tgid;
+			e->creator_pid = e->parent_tgid;
+			e->flags |= LIN_SEEDED;
+		}
+		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * lc_lineage_fork() - enter a new process
+ * @child: the new task; threads are ignored
+ * @creator: the thread that created it (current)
+ */
+void lc_lineage_fork(struct task_struct *child, struct task_struct *creator)
+{
+	struct task_struct *parent;
+	struct lc_lin *e, *pe;
+	unsigned long flags;
+
+	if (child->pid != child->tgid)
+		return;
+	rcu_read_lock();
+	parent = rcu_dereference(child->real_parent);
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_alloc(child->tgid, child->start_boottime);
+	if (e) {
+		lc_fill(e, child);
+		e->creator_pid = creator->pid;
+		e->creator_tgid = creator->tgid;
+		pe = lc_find(parent->tgid, parent->group_leader->start_boottime);
+		if (pe && (pe->flags & LIN_TRACKED))
+			e->flags |= LIN_TRACKED;
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	rcu_read_unlock();
+}
+
+/**
+ * lc_lineage_exec() - note an exec and the new comm
+ * @t: the task that exec'd (now the leader)
+ */
+void lc_lineage_exec(struct task_struct *t)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find_task(t);
+	if (e) {
+		e->exec = ktime_get_boot_fast_ns();
+		memcpy(e->comm, t->comm, LC_COMM_LEN);
+		e->comm[LC_COMM_LEN - 1] = '\0';
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+}
+
+/**
+ * lc_lineage_exit_group() - the process's last thread exits
+ * @t: the exiting thread
+ * @status: the wait status its parent will see
+ * @ts: when
+ *
+ * Before 6.16 two threads exiting together can both believe they are the
+ * last; only the first is told so.
+ *
+ * Return: true for the first caller per process (or when untracked).
+ */
+bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+	bool first = true;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find_task(t);
+	if (e) {
+		first = !(e->flags & LIN_EXITED);
+		if (first) {
+			e->flags |= LIN_EXITED;
+			e->status = status;
+			e->exit = ts;
+		}
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	return first;
+}
+
+/**
+ * lc_lineage_reap() - the process's zombie was released
+ * @t: its leader
+ * @ts: when
+ *
+ * Return: how long it was a zombie, in ns (0 when its exit was not seen).
+ */
+u64 lc_lineage_reap(struct task_struct *t, u64 ts)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+	u64 zombie = 0;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find(t->tgid, t->start_boottime);
+	if (e && !(e->flags & LIN_REAPED)) {
+		if ((e->flags & LIN_EXITED) && ts > e->exit)
+			zombie = ts - e->exit;
+		e->flags |= LIN_REAPED;
+		e->reap = ts;
+		list_add_tail(&e->dead, &lc_reaped);
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	return zombie;
+}
+
+/**
+ * lc_lineage_reparent() - the kernel gave an orphan a new parent
+ * @t: the orphan's leader
+ * @new_ppid: the adopter's tgid
+ * @reason: enum lc_reparent_reason
+ * @ts: when
+ *
+ * The history keeps the first LC_ADOPT_MAX - 1 adoptions and the latest.
+ */
+void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
+			 u64 ts)
+{
+	struct lc_adopt *a;
+	struct lc_lin *e;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find(t->tgid, t->start_boottime);
+	if (e) {
+		e->parent_tgid = new_ppid;
+		a = &e->adopt[min_t(u8, e->nadopt, LC_ADOPT_MAX - 1)];
+		a->ppid = new_ppid;
+		a->reason = reason;
+		a->ts = ts;
+		if (e->nadopt < LC_ADOPT_MAX)
+			e->nadopt++;
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+}
+
+/**
+ * lc_lineage_tracked() - whether @t's process is selected for state tracking
+ * @t: any thread
+ *
+ * Return: true when selected.
+ */
+bool lc_lineage_tracked(struct task_struct *t)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+	bool tracked;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find(t->tgid, t->group_leader->start_boottime);
+	tracked = e && (e->flags & LIN_TRACKED);
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	return tracked;
+}
+
+static bool lc_live_tracked_parent(const struct lc_lin *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < lc_lineage_size; i++) {
+		const struct lc_lin *p = &lc_pool[i];
+
+		if ((p->flags & (LIN_USED | LIN_TRACKED | LIN_REAPED)) ==
+		    (LIN_USED | LIN_TRACKED) && p->tgid == e->parent_tgid)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * lc_lineage_track_pid() - select a live process and its descendants
+ * @tgid: the process, as a global pid
+ *
+ * Descendants that already exist are found through the table's parents;
+ * new ones inherit the mark at fork.  Control path only.
+ *
+ * Return: 0, or -ESRCH when no live process @tgid is known.
+ */
+int lc_lineage_track_pid(pid_t tgid)
+{
+	unsigned int i, pass;
+	unsigned long flags;
+	bool found = false, changed = true;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	for (i = 0; i < lc_lineage_size; i++) {
+		struct lc_lin *e = &lc_pool[i];
+
+		if ((e->flags & (LIN_USED | LIN_REAPED)) == LIN_USED &&
+		    e->tgid == tgid) {
+			e->flags |= LIN_TRACKED;
+			found = true;
+		}
+	}
+	for (pass = 0; found && changed && pass < 64; pass++) {
+		changed = false;
+		for (i = 0; i < lc_lineage_size; i++) {
+			struct lc_lin *e = &lc_pool[i];
+
+			if ((e->flags & (LIN_USED | LIN_TRACKED | LIN_REAPED)) ==
+			    LIN_USED && lc_live_tracked_parent(e)) {
+				e->flags |= LIN_TRACKED;
+				changed = true;
+			}
+		}
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	return found ? 0 : -ESRCH;
+}
+
+/**
+ * lc_lineage_untrack_all() - drop every state-tracking mark
+ */
+void lc_lineage_untrack_all(void)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	for (i = 0; i < lc_lineage_size; i++)
+		lc_pool[i].flags &= ~LIN_TRACKED;
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+}
+
+/**
+ * lc_lineage_clear() - forget every reaped process
+ */
+void lc_lineage_clear(void)
+{
+	struct lc_lin *e, *tmp;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	list_for_each_entry_safe(e, tmp, &lc_reaped, dead) {
+		list_del(&e->dead);
+		hlist_del(&e->node);
+		e->flags = 0;
+		hlist_add_head(&e->node, &lc_free);
+		lc_used--;
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+}
+
+/**
+ * lc_lineage_memory() - bytes the table holds
+ *
+ * Return: pool plus buckets.
+ */
+size_t lc_lineage_memory(void)
+{
+	return (size_t)lc_lineage_size * sizeof(struct lc_lin) +
+	       ((size_t)1 << lc_hash_bits) * sizeof(struct hlist_head);
+}
+
+/**
+ * lc_lineage_entries() - entries in use
+ *
+ * Return: the count.
+ */
+unsigned int lc_lineage_entries(void)
+{
+	return READ_ONCE(lc_used);
+}
+
+static char lc_state_of(const struct lc_lin *e)
+{
+	struct task_struct *t;
+	char c = 'X';
+
+	if (e->flags & LIN_REAPED)
+		return 'X';
+	if (e->flags & LIN_EXITED)
+		return 'Z';
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(e->tgid, &init_pid_ns), PIDTYPE_PID);
+	if (t && t->start_boottime == e->start)
+		c = task_state_to_char(t);
+	rcu_read_unlock();
+	return c;
+}
+
+static void lc_show_time(struct seq_file *m, u64 ns)
+{
+	if (ns)
+		seq_printf(m, " %llu", ns);
+	else
+		seq_puts(m, " -");
+}
+
+static void lc_show_one(struct seq_file *m, const struct lc_lin *e,
+			struct pid_namespace *ns)
+{
+	static const char *const reasons[] = LC_REPARENT_NAMES;
+	char comm[LC_COMM_LEN * 4 + 1];
+	unsigned int i;
+
+	seq_printf(m, "%d %d %d %d %c", e->tgid, e->creator_pid,
+		   e->creator_tgid, e->parent_tgid, lc_state_of(e));
+	lc_show_time(m, e->birth);
+	lc_show_time(m, e->exec);
+	lc_show_time(m, e->exit);
+	lc_show_time(m, e->reap);
+	if (e->flags & LIN_EXITED)
+		seq_printf(m, " %d", e->status);
+	else
+		seq_puts(m, " -");
+	lc_escape(comm, sizeof(comm), e->comm, strnlen(e->comm, LC_COMM_LEN),
+		  false);
+	seq_printf(m, " %s adopt=", comm);
+	for (i = 0; i < e->nadopt; i++)
+		seq_printf(m, "%s%d@%llu:%s", i ? "," : "", e->adopt[i].ppid,
+			   e->adopt[i].ts, reasons[e->adopt[i].reason]);
+	seq_putc(m, '\n');
+}
+
+/**
+ * lc_lineage_show() - print the table for debugfs
+ * @m: the seq_file
+ *
+ * Each entry is copied out under the lock, then printed without it.
+ *
+ * Return: 0.
+ */
+int lc_lineage_show(struct seq_file *m)
+{
+	struct lc_lin copy;
+	unsigned long flags;
+	unsigned int i;
+
+	seq_puts(m, "lineage 1\n");
+	for (i = 0; i < lc_lineage_size; i++) {
+		raw_spin_lock_irqsave(&lc_lin_lock, flags);
+		copy = lc_pool[i];
+		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+		if (copy.flags & LIN_USED)
+			lc_show_one(m, &copy, &init_pid_ns);
+		cond_resched();
+	}
+	return 0;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * log.c - the event log: one preallocated ring of fixed-size records.
+ *
+ * Design: writers take a raw spinlock only to take the next sequence
+ * number, stamp the time and copy the record into its slot, so the global
+ * order is the seq order with no merge step and readers see one stream.
+ * The lock is raw so that PREEMPT_RT keeps it a spinning lock; probes run
+ * with preemption or interrupts off.  Per-CPU buffers would avoid the
+ * shared line but need a k-way merge on read and a global seq anyway.
+ *
+ * A slot is overwritten once the writer has gone log_size records past
+ * it; a reader whose cursor fell behind the oldest retained record is told
+ * how many it lost.  Wakeups go through irq_work, and only when somebody
+ * sleeps on the queue, so no probe ever calls wake_up() itself.
+ */
+#include <linux/irq_work.h>
+#include <linux/ktime.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include "lc.h"
+#include "stats.h"
+
+static struct lc_record *lc_ring;
+static u64 lc_mask;
+static u64 lc_head = 1;		/* next sequence number; seq starts at 1 */
+static u64 lc_first = 1;	/* oldest retained, after a clear */
+static DEFINE_RAW_SPINLOCK(lc_log_lock);
+static bool lc_dying;
+DECLARE_WAIT_QUEUE_HEAD(lc_log_wq);
+
+static void lc_log_wake(struct irq_work *work)
+{
+	wake_up_interruptible_poll(&lc_log_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static DEFINE_IRQ_WORK(lc_wake_work, lc_log_wake);
+
+/**
+ * lc_log_init() - allocate the ring of log_size records
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lc_log_init(void)
+{
+	lc_ring = vmalloc(array_size(lc_log_size, sizeof(*lc_ring)));
+	if (!lc_ring)
+		return -ENOMEM;
+	lc_mask = lc_log_size - 1;
+	lc_head = 1;
+	lc_first = 1;
+	lc_dying = false;
+	return 0;
+}
+
+/**
+ * lc_log_shutdown() - wake every reader for good before the module goes
+ *
+ * Blocked readers return end-of-file, pollers see EPOLLHUP; epoll entries
+ * are detached with POLLFREE, so the wait queue can go away afterwards.
+ */
+void lc_log_shutdown(void)
+{
+	WRITE_ONCE(lc_dying, true);
+	irq_work_sync(&lc_wake_work);
+	wake_up_all(&lc_log_wq);
+}
+
+/**
+ * lc_log_exit() - free the ring; probes must be gone and readers closed
+ */
+void lc_log_exit(void)
+{
+	irq_work_sync(&lc_wake_work);
+	/* poll()/select() sleepers unhook themselves once woken. */
+	while (waitqueue_active(&lc_log_wq)) {
+		wake_up_all(&lc_log_wq);
+		schedule_timeout_uninterruptible(1);
+	}
+	wake_up_pollfree(&lc_log_wq);
+	synchronize_rcu();
+	vfree(lc_ring);
+	lc_ring = NULL;
+}
+
+/**
+ * lc_log_dying() - whether the module is on its way out
+ *
+ * Return: true once lc_log_shutdown() ran.
+ */
+bool lc_log_dying(void)
+{
+	return READ_ONCE(lc_dying);
+}
+
+/**
+ * lc_log_commit() - append a record: number it, stamp it, copy it
+ * @r: the record; its seq and ts are filled in here
+ *
+ * Never sleeps, never allocates; safe with interrupts off.
+ */
+void lc_log_commit(struct lc_record *r)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	r->seq = lc_head;
+	r->ts = ktime_get_boot_fast_ns();
+	memcpy(&lc_ring[r->seq & lc_mask], r, sizeof(*r));
+	WRITE_ONCE(lc_head, r->seq + 1);
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+
+	lc_count(LC_CNT_RECORDED);
+	if (wq_has_sleeper(&lc_log_wq))
+		irq_work_queue(&lc_wake_work);
+}
+
+static u64 lc_oldest(u64 head)
+{
+	u64 first = head > lc_log_size ? head - lc_log_size : 1;
+
+	return max(first, lc_first);
+}
+
+/**
+ * lc_log_read() - copy out the record at a reader's cursor
+ * @seq: the reader's cursor, advanced past what was read or lost
+ * @out: where the record goes
+ * @lost: set to the number of records overwritten before the cursor
+ *        reached them; the cursor then moves to the oldest retained one
+ *
+ * Return: 1 when @out holds a record, 0 when the cursor is at the end,
+ * -EPIPE when records were lost (see @lost).
+ */
+int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost)
+{
+	unsigned long flags;
+	u64 first;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	if (*seq < lc_first)
+		*seq = lc_first;
+	first = lc_oldest(lc_head);
+	if (*seq < first) {
+		*lost = first - *seq;
+		*seq = first;
+		ret = -EPIPE;
+	} else if (*seq < lc_head) {
+		memcpy(out, &lc_ring[*seq & lc_mask], sizeof(*out));
+		(*seq)++;
+		ret = 1;
+	}
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	return ret;
+}
+
+/**
+ * lc_log_head() - the sequence number the next record will get
+ *
+ * Return: the head.
+ */
+u64 lc_log_head(void)
+{
+	return READ_ONCE(lc_head);
+}
+
+/**
+ * lc_log_first() - the oldest retained sequence number
+ *
+ * Return: the oldest seq still in the ring (== head when empty).
+ */
+u64 lc_log_first(void)
+{
+	unsigned long flags;
+	u64 first;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	first = lc_oldest(lc_head);
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	return first;
+}
+
+/**
+ * lc_log_clear() - drop every retained record; seq numbers carry on
+ *
+ * Readers positioned before the new start see no loss: a clear is asked
+ * for, not an overrun.
+ */
+void lc_log_clear(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	lc_first = lc_head;
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+}
+
+/**
+ * lc_log_memory() - bytes the log holds
+ *
+ * Return: the ring's size.
+ */
+size_t lc_log_memory(void)
+{
+	return (size_t)lc_log_size * sizeof(struct lc_record);
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * procfs.c - /proc/lifecycle, modelled on /dev/kmsg.
+ *
+ * Every open file has its own cursor into the log.  read() hands out
+ * whole lines, and a line cut by a short buffer is finished by the next
+ * read().  At the end of the log read() returns 0, so cat ends; after
+ * LC_IOC_FOLLOW it blocks instead (or fails with -EAGAIN under
+ * O_NONBLOCK).  A reader the writer overtook gets one "lost" line.
+ *
+ * On unload, lc_log_shutdown() wakes every sleeper for good and
+ * proc_remove() waits for the calls in flight, then closes the files.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
+#include <linux/proc_fs.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "lc.h"
+#include "stats.h"
+
+struct lc_reader {
+	struct list_head node;		/* on lc_reader_list */
+	pid_t opener;			/* tgid that opened it, for stats */
+	struct mutex lock;		/* one read() at a time per file */
+	u64 seq;			/* next record to read */
+	u64 lost;			/* records this reader lost */
+	struct pid_namespace *ns;	/* pids are shown as seen here */
+	kuid_t uid;			/* non-admins see their own uid only */
+	bool admin;
+	bool follow;
+	bool header_done;
+	size_t len;			/* bytes in line */
+	size_t off;			/* bytes of line already read */
+	struct lc_record rec;
+	char line[LC_LINE_MAX];
+};
+
+static struct proc_dir_entry *lc_proc;
+static atomic_t lc_readers = ATOMIC_INIT(0);
+static LIST_HEAD(lc_reader_list);
+static DEFINE_MUTEX(lc_reader_list_lock);
+static atomic64_t lc_lost_total = ATOMIC64_INIT(0);
+
+static bool lc_visible(const struct lc_reader *rd, const struct lc_record *r)
+{
+	return rd->admin || r->type == LC_EV_LOST ||
+	       r->uid == from_kuid_munged(&init_user_ns, rd->uid);
+}
+
+/* Format the next line into rd->line. Return 1, 0 at the end, or -errno. */
+static int lc_next_line(struct lc_reader *rd)
+{
+	u64 lost;
+	int ret;
+
+	if (!rd->header_done) {
+		rd->len = scnprintf(rd->line, sizeof(rd->line), LC_HEADER_FMT,
+				    LC_FORMAT_VERSION);
+		rd->header_done = true;
+		return 1;
+	}
+	for (;;) {
+		ret = lc_log_read(&rd->seq, &rd->rec, &lost);
+		if (ret == 0)
+			return 0;
+		if (ret == -EPIPE) {
+			memset(&rd->rec, 0, sizeof(rd->rec));
+			rd->rec.type = LC_EV_LOST;
+			rd->rec.seq = rd->seq - lost;
+			rd->rec.ts = ktime_get_boot_fast_ns();
+			rd->rec.cpu = raw_smp_processor_id();
+			rd->rec.lost.count = lost;
+			rd->lost += lost;
+			atomic64_add(lost, &lc_lost_total);
+			lc_count(LC_CNT_LOST_READERS);
+		}
+		if (!lc_visible(rd, &rd->rec))
+			continue;
+		rd->len = lc_format(&rd->rec, rd->ns, rd->line,
+				    sizeof(rd->line));
+		if (rd->len)
+			return 1;
+	}
+}
+
+static bool lc_ready(struct lc_reader *rd)
+{
+	return lc_log_dying() || !rd->header_done ||
+	       READ_ONCE(rd->seq) < lc_log_head();
+}
+
+/* Make a line available; wait for one only when asked and nothing read. */
+static int lc_fill(struct lc_reader *rd, struct file *f, bool may_wait)
+{
+	int ret;
+
+	for (;;) {
+		if (lc_log_dying())
+			return 0;
+		ret = lc_next_line(rd);
+		if (ret)
+			return ret;
+		if (!rd->follow || !may_wait)
+			return 0;
+		if (f->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(lc_log_wq, lc_ready(rd));
+		if (ret)
+			return ret;
+	}
+}
+
+static ssize_t lc_proc_read(struct file *f, char __user *buf, size_t count,
+			    loff_t *ppos)
+{
+	struct lc_reader *rd = f->private_data;
+	size_t done = 0, n;
+	int ret = 0;
+
+	if (mutex_lock_interruptible(&rd->lock))
+		return -ERESTARTSYS;
+	while (done < count) {
+		if (rd->off == rd->len) {
+			rd->off = 0;
+			rd->len = 0;
+			ret = lc_fill(rd, f, done == 0);
+			if (ret <= 0)
+				break;
+		}
+		n = min(count - done, rd->len - rd->off);
+		if (copy_to_user(buf + done, rd->line + rd->off, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		rd->off += n;
+		done += n;
+	}
+	mutex_unlock(&rd->lock);
+	return done ? done : ret;
+}
+
+static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
+{
+	struct lc_reader *rd = f->private_data;
+	__poll_t mask = 0;
+	u64 seq = READ_ONCE(rd->seq);
+
+	if (lc_log_dying())
+		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+	poll_wait(f, &lc_log_wq, wait);
+	if (READ_ONCE(rd->off) < READ_ONCE(rd->len) || !rd->header_done ||
+	    seq < lc_log_head())
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (seq < lc_log_first())
+		mask |= EPOLLERR | EPOLLPRI;
+	return mask;
+}
+
+static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct lc_reader *rd = f->private_data;
+
+	switch (cmd) {
+	case LC_IOC_FOLLOW:
+		WRITE_ONCE(rd->follow, true);
+		return 0;
+	case LC_IOC_TAIL:
+		mutex_lock(&rd->lock);
+		rd->seq = lc_log_head();
+		mutex_unlock(&rd->lock);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static int lc_proc_open(struct inode *inode, struct file *f)
+{
+	struct lc_reader *rd;
+
+	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
+	if (!rd)
+		return -ENOMEM;
+	mutex_init(&rd->lock);
+	rd->ns = get_pid_ns(proc_pid_ns(inode->i_sb));
+	rd->uid = f->f_cred->uid;
+	rd->admin = file_ns_capable(f, &init_user_ns, CAP_SYS_ADMIN);
+	rd->seq = lc_log_first();
+	rd->opener = current->tgid;
+	f->private_data = rd;
+	atomic_inc(&lc_readers);
+	mutex_lock(&lc_reader_list_lock);
+	list_add_tail(&rd->node, &lc_reader_list);
+	mutex_unlock(&lc_reader_list_lock);
+	return stream_open(inode, f);
+}
+
+static int lc_proc_release(struct inode *inode, struct file *f)
+{
+	struct lc_reader *rd = f->private_data;
+
+	mutex_lock(&lc_reader_list_lock);
+	list_del(&rd->node);
+	mutex_unlock(&lc_reader_list_lock);
+	put_pid_ns(rd->ns);
+	mutex_destroy(&rd->lock);
+	kfree(rd);
+	atomic_dec(&lc_readers);
+	return 0;
+}
+
+static const struct proc_ops lc_proc_ops = {
+	.proc_open = lc_proc_open,
+	.proc_read = lc_proc_read,
+	.proc_poll = lc_proc_poll,
+	.proc_ioctl = lc_proc_ioctl,
+#ifdef CONFIG_COMPAT
+	.proc_compat_ioctl = lc_proc_ioctl,
+#endif
+	.proc_release = lc_proc_release,
+};
+
+/**
+ * lc_procfs_init() - create /proc/lifecycle
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lc_procfs_init(void)
+{
+	lc_proc = proc_create("lifecycle", 0444, NULL, &lc_proc_ops);
+	return lc_proc ? 0 : -ENOMEM;
+}
+
+/**
+ * lc_procfs_exit() - remove it; waits for calls in flight, closes files
+ */
+void lc_procfs_exit(void)
+{
+	proc_remove(lc_proc);
+}
+
+/**
+ * lc_procfs_readers() - how many files are open
+ *
+ * Return: the count.
+ */
+int lc_procfs_readers(void)
+{
+	return atomic_read(&lc_readers);
+}
+
+/**
+ * lc_procfs_lost() - records lost by all readers since load
+ *
+ * Return: the total.
+ */
+u64 lc_procfs_lost(void)
+{
+	return atomic64_read(&lc_lost_total);
+}
+
+/**
+ * lc_procfs_show_readers() - each open file's opener, loss and backlog
+ * @m: the debugfs stats seq_file
+ */
+void lc_procfs_show_readers(struct seq_file *m)
+{
+	struct lc_reader *rd;
+	unsigned int i = 0;
+	u64 head = lc_log_head();
+
+	mutex_lock(&lc_reader_list_lock);
+	list_for_each_entry(rd, &lc_reader_list, node) {
+		seq_printf(m, "reader%u_tgid %d\n", i, rd->opener);
+		seq_printf(m, "reader%u_lost %llu\n", i, READ_ONCE(rd->lost));
+		seq_printf(m, "reader%u_behind %llu\n", i,
+			   head - min(head, READ_ONCE(rd->seq)));
+		i++;
+	}
+	mutex_unlock(&lc_reader_list_lock);
+}
+
+/**
+ * lc_procfs_memory() - bytes the open files take
+ *
+ * Return: the size.
+ */
+size_t lc_procfs_memory(void)
+{
+	return atomic_read(&lc_readers) * sizeof(struct lc_reader);
+}

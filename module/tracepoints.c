@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tracepoints.c - fork, exec, exit and signal from the kernel's own
+ * tracepoints, found by name because none of them is exported.
+ *
+ * sched_switch, sched_wakeup and sched_wakeup_new are registered only
+ * while state tracking has a selection, so they cost nothing otherwise.
+ * sched_process_free stands in for the reap kprobe when that is missing.
+ */
+#include <linux/binfmts.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <linux/uaccess.h>
+#include "compat.h"
+#include "lc.h"
+#include "stats.h"
+
+/* clone_flags are seen only in task_newtask: hand them to the fork probe. */
+struct lc_newtask {
+	struct task_struct *task;
+	u64 flags;
+};
+
+static DEFINE_PER_CPU(struct lc_newtask, lc_newtask);
+
+static void lc_tp_newtask(LC_TP_NEWTASK_ARGS)
+{
+	struct lc_newtask *n = this_cpu_ptr(&lc_newtask);
+
+	WRITE_ONCE(n->flags, clone_flags);
+	smp_store_release(&n->task, p);
+}
+
+static u64 lc_clone_flags(struct task_struct *child)
+{
+	struct lc_newtask *n;
+	int cpu;
+
+	n = this_cpu_ptr(&lc_newtask);
+	if (smp_load_acquire(&n->task) == child)
+		return READ_ONCE(n->flags);
+	/* The parent migrated between copy_process() and here. */
+	for_each_possible_cpu(cpu) {
+		n = per_cpu_ptr(&lc_newtask, cpu);
+		if (smp_load_acquire(&n->task) == child)
+			return READ_ONCE(n->flags);
+	}
+	return 0;
+}
+
+static void lc_tp_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	struct lc_record r;
+
+	lc_lineage_fork(child, parent);
+	lc_state_fork(child, parent);
+	lc_record_init(&r, LC_EV_FORK, child);
+	r.fork.creator_pid = parent->pid;
+	r.fork.creator_tgid = parent->tgid;
+	r.fork.clone_flags = lc_clone_flags(child);
+	r.fork.thread = child->pid != child->tgid;
+	r.fork.vfork = r.fork.clone_flags & CLONE_VFORK;
+	lc_emit(&r);
+}
+
+static void lc_copy_argv(struct lc_record *r)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long len;
+
+	if (!mm || !lc_argv_max)
+		return;
+	len = mm->arg_end - mm->arg_start;
+	if (len > lc_argv_max) {
+		len = lc_argv_max;
+		r->exec.argv_trunc = true;
+	}
+	if (copy_from_user_nofault(r->exec.argv,
+				   (const void __user *)mm->arg_start, len)) {
+		lc_count(LC_CNT_ARGV_FAULTS);
+		r->exec.argv_trunc = true;
+		len = 0;
+	}
+	r->exec.argv_len = len;
+}
+
+static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	struct lc_record r;
+
+	lc_lineage_exec(p);
+	lc_state_exec(p);
+	lc_record_init(&r, LC_EV_EXEC, p);
+	r.exec.old_pid = old_pid;
+	r.exec.filename_trunc = strscpy(r.exec.filename, bprm->filename,
+					sizeof(r.exec.filename)) < 0;
+	lc_copy_argv(&r);
+	lc_emit(&r);
+}
+
+/* The status wait() will report: wait_task_zombie()'s formula. */
+static int lc_wait_status(struct task_struct *p, bool group_dead)
+{
+	struct signal_struct *sig = p->signal;
+
+	if (sig->flags & SIGNAL_GROUP_EXIT)
+		return sig->group_exit_code;
+	return group_dead ? p->group_leader->exit_code : p->exit_code;
+}
+
+static void lc_tp_exit(LC_TP_EXIT_ARGS)
+{
+	bool dead = LC_EXIT_GROUP_DEAD(p);
+	struct lc_record r;
+
+	lc_record_init(&r, LC_EV_EXIT, p);
+	r.exit.status = lc_wait_status(p, dead);
+	if (dead)
+		dead = lc_lineage_exit_group(p, r.exit.status,
+					     ktime_get_boot_fast_ns());
+	r.exit.group_dead = dead;
+	lc_emit(&r);
+}
+
+static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
+			 struct task_struct *task, int group, int result)
+{
+	struct lc_record r;
+
+	lc_record_init(&r, LC_EV_SIGNAL, task);
+	r.signal.sig = sig;
+	r.signal.sender_pid = current->pid;
+	r.signal.sender_tgid = current->tgid;
+	r.signal.result = result;
+	r.signal.group = group;
+	lc_emit(&r);
+	if (!lc_kprobe_live(LC_HOOK_CLDSTOP))
+		lc_stop_fallback(task, sig, result);
+}
+
+/* Fallback for the release_task hook: the reaper is unknown. */
+static void lc_tp_free(void *data, struct task_struct *p)
+{
+	struct lc_record r;
+
+	if (!thread_group_leader(p) || lc_kprobe_live(LC_HOOK_REAP))
+		return;
+	lc_record_init(&r, LC_EV_REAP, p);
+	r.reap.how = LC_REAP_UNKNOWN;
+	r.reap.zombie_ns = lc_lineage_reap(p, ktime_get_boot_fast_ns());
+	lc_emit(&r);
+}
+
+static void lc_tp_switch(LC_TP_SWITCH_ARGS)
+{
+	lc_state_switch(prev, prev_state, next);
+}
+
+static void lc_tp_wakeup(void *data, struct task_struct *p)
+{
+	lc_state_wakeup(p);
+}
+
+struct lc_tp {
+	const char *name;
+	void *probe;
+	bool on_demand;		/* state tracking only */
+	struct tracepoint *tp;
+	bool live;
+};
+
+static struct lc_tp lc_tps[] = {
+	{ "task_newtask", lc_tp_newtask },
+	{ "sched_process_fork", lc_tp_fork },
+	{ "sched_process_exec", lc_tp_exec },
+	{ "sched_process_exit", lc_tp_exit },
+	{ "signal_generate", lc_tp_signal },
+	{ "sched_process_free", lc_tp_free },
+	{ "sched_switch", lc_tp_switch, true },
+	{ "sched_wakeup", lc_tp_wakeup, true },
+	{ "sched_wakeup_new", lc_tp_wakeup, true },
+};
+
+static void lc_tp_lookup(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lc_tps); i++)
+		if (!strcmp(tp->name, lc_tps[i].name))
+			lc_tps[i].tp = tp;
+}
+
+static void lc_tp_unregister(struct lc_tp *t)
+{
+	if (!t->live)
+		return;
+	tracepoint_probe_unregister(t->tp, t->probe, NULL);
+	t->live = false;
+}
+
+static int lc_tp_register(struct lc_tp *t)
+{
+	int ret;
+
+	if (!t->tp) {
+		pr_err("tracepoint %s not found\n", t->name);
+		return -ENOENT;
+	}
+	ret = tracepoint_probe_register(t->tp, t->probe, NULL);
+	if (ret)
+		pr_err("tracepoint %s: register failed: %d\n", t->name, ret);
+	t->live = !ret;
+	return ret;
+}
+
+/**
+ * lc_tracepoints_init() - find every tracepoint and register the always-on
+ *
+ * Return: 0, or the error of the first tracepoint that failed.
+ */
+int lc_tracepoints_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for_each_kernel_tracepoint(lc_tp_lookup, NULL);
+	for (i = 0; i < ARRAY_SIZE(lc_tps); i++) {
+		if (lc_tps[i].on_demand)
+			continue;
+		ret = lc_tp_register(&lc_tps[i]);
+		if (ret) {
+			lc_tracepoints_exit();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * lc_tracepoints_exit() - unregister every probe and wait for them
+ *
+ * After this no probe of ours runs anywhere.
+ */
+void lc_tracepoints_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lc_tps); i++)
+		lc_tp_unregister(&lc_tps[i]);
+	tracepoint_synchronize_unregister();
+}
+
+/**
+ * lc_tracepoints_sched() - turn the state-tracking tracepoints on or off
+ * @on: whether to register them
+ *
+ * Control path only: may sleep.
+ *
+ * Return: 0 or a registration error (then all of them are off).
+ */
+int lc_tracepoints_sched(bool on)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(lc_tps); i++) {
+		struct lc_tp *t = &lc_tps[i];
+
+		if (!t->on_demand || t->live == on)
+			continue;
+		if (on)
+			ret = lc_tp_register(t);
+		else
+			lc_tp_unregister(t);
+		if (ret) {
+			lc_tracepoints_sched(false);
+			return ret;
+		}
+	}
+	if (!on)
+		tracepoint_synchronize_unregister();
+	return 0;
+}
+
+/**
+ * lc_tracepoint_live() - whether the tracepoint @name is registered
+ * @name: the tracepoint
+ *
+ * Return: true when our probe is on it.
+ */
+bool lc_tracepoint_live(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lc_tps); i++)
+		if (!strcmp(lc_tps[i].name, name))
+			return lc_tps[i].live;
+	return false;
+}
+
+/**
+ * lc_tracepoint_name() - the name of the i-th tracepoint we use
+ * @i: index
+ *
+ * Return: the name, or NULL past the end.
+ */
+const char *lc_tracepoint_name(unsigned int i)
+{
+	return i < ARRAY_SIZE(lc_tps) ? lc_tps[i].name : NULL;
+}
