@@ -31,15 +31,12 @@ static struct task_struct *lc_arg_task(struct pt_regs *regs, unsigned int n)
 	return (struct task_struct *)regs_get_kernel_argument(regs, n);
 }
 
-static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
+/* @t's leader now has a new real_parent; @old_ppid is the one it lost. */
+static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid)
 {
-	struct task_struct *t = lc_arg_task(regs, 0);
-	struct task_struct *father = lc_arg_task(regs, 1);
 	struct task_struct *np;
 	struct lc_record r;
 
-	if (!father)		/* the group-dead call from exit_notify() */
-		return 0;
 	lc_record_init(&r, LC_EV_REPARENT, t);
 	rcu_read_lock();
 	np = rcu_dereference(t->real_parent);
@@ -47,10 +44,19 @@ static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
 	r.reparent.reason = np == task_active_pid_ns(t)->child_reaper ?
 			    LC_REPARENT_INIT : LC_REPARENT_SUBREAPER;
 	rcu_read_unlock();
-	r.reparent.old_ppid = father->tgid;
+	r.reparent.old_ppid = old_ppid;
 	r.reparent.zombie = t->exit_state != 0;
 	lc_emit(&r);
 	lc_lineage_reparent(t, r.reparent.new_ppid, r.reparent.reason, r.ts);
+}
+
+static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct task_struct *father = lc_arg_task(regs, 1);
+
+	/* father is NULL in the group-dead call from exit_notify(). */
+	if (father)
+		lc_emit_reparent(lc_arg_task(regs, 0), father->tgid);
 	return 0;
 }
 
@@ -170,6 +176,52 @@ static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+static void lc_emit_ids(struct task_struct *t, const struct lc_changes *c)
+{
+	struct lc_record r;
+
+	if (!lc_kprobe_live(LC_HOOK_SETSID) && c->sid != c->old_sid &&
+	    c->sid == t->tgid) {
+		lc_record_init(&r, LC_EV_SETSID, t);
+		r.setsid.sid = c->sid;
+		lc_emit(&r);
+	}
+	if (!lc_kprobe_live(LC_HOOK_SETPGID) && c->pgid != c->old_pgid &&
+	    c->sid == c->old_sid) {
+		lc_record_init(&r, LC_EV_SETPGID, t);
+		r.setpgid.pgid = c->pgid;
+		r.setpgid.old_pgid = c->old_pgid;
+		lc_emit(&r);
+	}
+}
+
+/**
+ * lc_kprobes_reconcile() - the fallbacks for reparent, setsid, setpgid
+ * @t: a process's thread, seen at one of its own events
+ *
+ * When a kprobe is missing, changes are found late, by comparing the
+ * lineage table with the task at the process's next exec, exit or reap.
+ * The reparent is then still the kernel's decision (real_parent), only
+ * seen later; a setpgid that a setsid hid is not reported.
+ */
+void lc_kprobes_reconcile(struct task_struct *t)
+{
+	struct lc_changes c;
+	bool known;
+
+	if (lc_kprobe_live(LC_HOOK_REPARENT) &&
+	    lc_kprobe_live(LC_HOOK_SETSID) && lc_kprobe_live(LC_HOOK_SETPGID))
+		return;
+	rcu_read_lock();
+	known = lc_lineage_changes(t, &c);
+	rcu_read_unlock();
+	if (!known)
+		return;
+	if (!lc_kprobe_live(LC_HOOK_REPARENT) && c.parent != c.old_parent)
+		lc_emit_reparent(t->group_leader, c.old_parent);
+	lc_emit_ids(t, &c);
+}
+
 /**
  * lc_stop_fallback() - stop and continue without the cldstop kprobe
  * @t: the signal's target
@@ -231,6 +283,8 @@ int lc_kprobes_init(void)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(lc_kp); i++) {
+		if (lc_fallback_mask & BIT(i))
+			continue;
 		ret = register_kprobe(&lc_kp[i]);
 		lc_live[i] = !ret;
 		if (ret)
@@ -239,6 +293,8 @@ int lc_kprobes_init(void)
 	}
 	for (i = 0; i < ARRAY_SIZE(lc_krp); i++) {
 		h = ARRAY_SIZE(lc_kp) + i;
+		if (lc_fallback_mask & BIT(h))
+			continue;
 		ret = register_kretprobe(&lc_krp[i]);
 		lc_live[h] = !ret;
 		if (ret)

@@ -91,6 +91,7 @@ extern unsigned int lc_log_size;
 extern unsigned int lc_lineage_size;
 extern unsigned int lc_track_size;
 extern unsigned int lc_argv_max;
+extern unsigned int lc_fallback_mask;
 extern unsigned int lc_event_mask;
 
 /* log.c: the bounded, seq-numbered event log */
@@ -122,6 +123,13 @@ bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts);
 u64 lc_lineage_reap(struct task_struct *t, u64 ts);
 void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
 			 u64 ts);
+struct lc_changes {
+	pid_t old_parent, parent;
+	pid_t old_sid, sid;
+	pid_t old_pgid, pgid;
+};
+
+bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c);
 bool lc_lineage_tracked(struct task_struct *t);
 int lc_lineage_track_pid(pid_t tgid);
 void lc_lineage_untrack_all(void);
@@ -153,6 +161,7 @@ bool lc_kprobe_live(int hook);
 const char *lc_kprobe_name(int hook);
 unsigned long lc_kprobe_nmissed(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
+void lc_kprobes_reconcile(struct task_struct *t);
 
 /* state.c: opt-in R/S/D/T/t/Z tracking */
 int lc_state_init(void);

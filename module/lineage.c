@@ -50,6 +50,8 @@ struct lc_lin {
 	pid_t creator_pid;
 	pid_t creator_tgid;
 	pid_t parent_tgid;
+	pid_t sid;
+	pid_t pgid;
 	int status;
 	u8 flags;
 	u8 nadopt;
@@ -156,6 +158,8 @@ void lc_lineage_exit(void)
 static void lc_fill(struct lc_lin *e, struct task_struct *t)
 {
 	e->parent_tgid = rcu_dereference(t->real_parent)->tgid;
+	e->sid = pid_nr(task_session(t));
+	e->pgid = pid_nr(task_pgrp(t));
 	e->birth = t->start_boottime;
 	memcpy(e->comm, t->comm, LC_COMM_LEN);
 	e->comm[LC_COMM_LEN - 1] = '\0';
@@ -311,7 +315,7 @@ void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
-	e = lc_find(t->tgid, t->start_boottime);
+	e = lc_find(t->tgid, t->group_leader->start_boottime);
 	if (e) {
 		e->parent_tgid = new_ppid;
 		a = &e->adopt[min_t(u8, e->nadopt, LC_ADOPT_MAX - 1)];
@@ -322,6 +326,37 @@ void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
 			e->nadopt++;
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+}
+
+/**
+ * lc_lineage_changes() - what changed since the table last saw @t
+ * @t: a process's thread, under rcu_read_lock()
+ * @c: filled with the previous and current parent, sid and pgid
+ *
+ * For the fallbacks of the reparent, setsid and setpgid hooks: the table
+ * is updated to the current values.
+ *
+ * Return: true when the process is in the table.
+ */
+bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+
+	c->parent = rcu_dereference(t->real_parent)->tgid;
+	c->sid = pid_nr(task_session(t));
+	c->pgid = pid_nr(task_pgrp(t));
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find_task(t);
+	if (e) {
+		c->old_parent = e->parent_tgid;
+		c->old_sid = e->sid;
+		c->old_pgid = e->pgid;
+		e->sid = c->sid;
+		e->pgid = c->pgid;
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	return e;
 }
 
 /**

@@ -16,6 +16,7 @@ unsigned int lc_log_size = 16384;
 unsigned int lc_lineage_size = 8192;
 unsigned int lc_track_size = 64;
 unsigned int lc_argv_max = LC_ARGV_LEN;
+unsigned int lc_fallback_mask;
 /* All events but per-thread state changes, which need a selection. */
 unsigned int lc_event_mask = (1U << LC_EV_COUNT) - 1;
 
@@ -68,3 +69,5 @@ LC_PARAM(track_size, lc_track_size, 1, 4096, false,
 	 "threads state tracking can follow at once (default 64)");
 LC_PARAM(argv_max, lc_argv_max, 0, LC_ARGV_LEN, false,
 	 "bytes of argv kept per exec, 0..160 (default 160)");
+LC_PARAM(fallback, lc_fallback_mask, 0, (1U << LC_HOOK_COUNT) - 1, false,
+	 "kprobe hooks to leave unregistered, as a bit mask, to use their fallbacks (bit 0 reparent, 1 reap, 2 stop/cont, 3 setsid, 4 setpgid)");

@@ -31,6 +31,7 @@ static DEFINE_MUTEX(lc_select_lock);	/* control path */
 static char lc_sel_comm[LC_COMM_LEN];	/* under lc_track_lock */
 static bool lc_on;
 
+/* Find @pid's slot; pid 0 (never tracked: the idle tasks) finds a free one. */
 static struct lc_slot *lc_slot_find(pid_t pid)
 {
 	unsigned int i;
@@ -41,11 +42,18 @@ static struct lc_slot *lc_slot_find(pid_t pid)
 	return NULL;
 }
 
+static struct lc_slot *lc_slot_of(struct task_struct *t)
+{
+	return t->pid ? lc_slot_find(t->pid) : NULL;
+}
+
 static void lc_slot_add(struct task_struct *t)
 {
 	struct lc_slot *s;
 	unsigned long flags;
 
+	if (!t->pid)
+		return;
 	raw_spin_lock_irqsave(&lc_track_lock, flags);
 	if (!lc_slot_find(t->pid)) {
 		s = lc_slot_find(0);
@@ -70,7 +78,7 @@ static void lc_transition(struct task_struct *t, char to, bool gone)
 	u64 now;
 
 	raw_spin_lock_irqsave(&lc_track_lock, flags);
-	s = lc_slot_find(t->pid);
+	s = lc_slot_of(t);
 	if (s && (s->letter != to || gone)) {
 		now = ktime_get_boot_fast_ns();
 		lc_record_init(&r, LC_EV_STATE, t);
@@ -99,12 +107,12 @@ void lc_state_switch(struct task_struct *prev, unsigned int prev_state,
 {
 	unsigned int idx;
 
-	if (lc_slot_find(prev->pid)) {
+	if (lc_slot_of(prev)) {
 		idx = __task_state_index(prev_state, prev->exit_state);
 		lc_transition(prev, task_index_to_char(idx),
 			      prev->exit_state != 0);
 	}
-	if (lc_slot_find(next->pid))
+	if (lc_slot_of(next))
 		lc_transition(next, 'R', false);
 }
 
@@ -114,7 +122,7 @@ void lc_state_switch(struct task_struct *prev, unsigned int prev_state,
  */
 void lc_state_wakeup(struct task_struct *p)
 {
-	if (lc_slot_find(p->pid))
+	if (lc_slot_of(p))
 		lc_transition(p, 'R', false);
 }
 
@@ -125,7 +133,7 @@ void lc_state_wakeup(struct task_struct *p)
  */
 void lc_state_fork(struct task_struct *child, struct task_struct *parent)
 {
-	if (READ_ONCE(lc_on) && lc_slot_find(parent->pid))
+	if (READ_ONCE(lc_on) && lc_slot_of(parent))
 		lc_slot_add(child);
 }
 

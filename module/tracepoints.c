@@ -95,6 +95,7 @@ static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 {
 	struct lc_record r;
 
+	lc_kprobes_reconcile(p);
 	lc_lineage_exec(p);
 	lc_state_exec(p);
 	lc_record_init(&r, LC_EV_EXEC, p);
@@ -120,6 +121,8 @@ static void lc_tp_exit(LC_TP_EXIT_ARGS)
 	bool dead = LC_EXIT_GROUP_DEAD(p);
 	struct lc_record r;
 
+	if (dead)
+		lc_kprobes_reconcile(p);
 	lc_record_init(&r, LC_EV_EXIT, p);
 	r.exit.status = lc_wait_status(p, dead);
 	if (dead)
@@ -145,14 +148,24 @@ static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 		lc_stop_fallback(task, sig, result);
 }
 
-/* Fallback for the release_task hook: the reaper is unknown. */
+/*
+ * Fallback for the reap kprobe: the reaper is unknown.  This runs from an
+ * RCU callback after the last reference: pid links and real_parent may be
+ * gone, so only the task's own fields are read.
+ */
 static void lc_tp_free(void *data, struct task_struct *p)
 {
 	struct lc_record r;
 
 	if (!thread_group_leader(p) || lc_kprobe_live(LC_HOOK_REAP))
 		return;
-	lc_record_init(&r, LC_EV_REAP, p);
+	memset(&r, 0, sizeof(r));
+	r.type = LC_EV_REAP;
+	r.cpu = raw_smp_processor_id();
+	r.pid = p->pid;
+	r.tgid = p->tgid;
+	memcpy(r.comm, p->comm, sizeof(r.comm));
+	r.comm[LC_COMM_LEN - 1] = '\0';
 	r.reap.how = LC_REAP_UNKNOWN;
 	r.reap.zombie_ns = lc_lineage_reap(p, ktime_get_boot_fast_ns());
 	lc_emit(&r);
