@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command line, shared by the commands.
+ */
+#ifndef LC_CLI_H
+#define LC_CLI_H
+
+#include <stdbool.h>
+#include "filter.h"
+
+#define LC_PROC_PATH	"/proc/lifecycle"
+#define LC_DEBUGFS_DIR	"/sys/kernel/debug/lifecycle"
+
+struct opts {
+	const char *input;	/* -i, or NULL for the default source */
+	bool follow;		/* -f */
+	bool tail;		/* --new */
+	bool json;
+	bool color;		/* stdout is a tty and NO_COLOR unset */
+	bool utf8;		/* stdout is a tty and the locale is UTF-8 */
+	long long timeout_ms;	/* run -t, or -1 */
+	long long root;		/* tree PID, or -1 */
+	char **cmd;		/* run: the command and its arguments */
+	struct filter filter;
+};
+
+int cmd_log(struct opts *o);
+int cmd_follow(struct opts *o);
+int cmd_run(struct opts *o);
+int cmd_tree(struct opts *o);
+int cmd_stats(struct opts *o);
+
+#endif /* LC_CLI_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal to the timeline: a record's details in words (describe.c).
+ */
+#ifndef LC_DESCRIBE_H
+#define LC_DESCRIBE_H
+
+#include <stdbool.h>
+#include "timeline.h"
+
+#define DETAIL_LEN	1024
+#define SEEN_EXIT	1u	/* pid_info flag: the process has exited */
+
+struct sb {
+	char buf[DETAIL_LEN];
+	size_t len;
+};
+
+__printf(2, 3) void sb_add(struct sb *b, const char *fmt, ...);
+/* printable ASCII as is, the rest as \xHH; quote args with spaces */
+void sb_safe(struct sb *b, const char *s, bool quote_spaces);
+/* "->", or an arrow glyph when UTF-8 is allowed */
+const char *tl_arrow(const struct tl *t);
+/* the details of r (with reap joined onto an exit) appended to out */
+void describe(const struct tl *t, const struct lc_record *r,
+	      const struct lc_record *reap, struct sb *out);
+
+#endif /* LC_DESCRIBE_H */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A record as one JSON object (JSON Lines).  Key names are the
+ * reader's contract: the text keys, except core -> core_dumped,
+ * filename_trunc -> filename_truncated and argv_trunc -> argv_truncated.
+ * A "-" value is null.  Extra keys (signal_name) may be added freely.
+ */
+#include <string.h>
+#include "json.h"
+#include "jsonw.h"
+#include "signames.h"
+
+static void num(struct jw *w, const char *key, long long v)
+{
+	if (v == LC_NONE)
+		jw_null_field(w, key);
+	else
+		jw_int_field(w, key, v);
+}
+
+static void flag(struct jw *w, const char *key, long long v)
+{
+	if (v == LC_NONE)
+		jw_null_field(w, key);
+	else
+		jw_bool_field(w, key, v);
+}
+
+static void str(struct jw *w, const char *key, const char *s)
+{
+	if (s)
+		jw_string_field(w, key, s);
+	else
+		jw_null_field(w, key);
+}
+
+static void signal_field(struct jw *w, long long sig)
+{
+	num(w, "signal", sig);
+	if (sig != LC_NONE && sig_name(sig))
+		jw_string_field(w, "signal_name", sig_name(sig));
+}
+
+static void argv_field(struct jw *w, const struct lc_argv *a)
+{
+	const char *s = a->buf;
+	int i;
+
+	jw_name(w, "argv");
+	if (a->null) {
+		jw_null(w);
+		return;
+	}
+	jw_start_array(w);
+	for (i = 0; i < a->argc; i++, s += strlen(s) + 1)
+		jw_string(w, s);
+	jw_end_array(w);
+}
+
+static void fork_fields(struct jw *w, const struct lc_record *r)
+{
+	num(w, "creator_pid", r->fork.creator_pid);
+	num(w, "creator_tgid", r->fork.creator_tgid);
+	flag(w, "thread", r->fork.thread);
+	num(w, "clone_flags", r->fork.clone_flags);
+	flag(w, "vfork", r->fork.vfork);
+}
+
+static void exec_fields(struct jw *w, const struct lc_record *r)
+{
+	const struct lc_str *f = &r->exec.filename;
+
+	num(w, "old_pid", r->exec.old_pid);
+	str(w, "filename", f->null ? NULL : f->s);
+	flag(w, "filename_truncated", r->exec.filename_trunc);
+	argv_field(w, &r->exec.argv);
+	flag(w, "argv_truncated", r->exec.argv_trunc);
+}
+
+static void exit_fields(struct jw *w, const struct lc_record *r)
+{
+	num(w, "status", r->exit.status);
+	num(w, "code", r->exit.code);
+	signal_field(w, r->exit.signal);
+	flag(w, "core_dumped", r->exit.core);
+	flag(w, "group_dead", r->exit.group_dead);
+}
+
+static void reap_fields(struct jw *w, const struct lc_record *r)
+{
+	num(w, "reaper_pid", r->reap.reaper_pid);
+	num(w, "reaper_tgid", r->reap.reaper_tgid);
+	str(w, "how", r->reap.how);
+	num(w, "zombie_ns", r->reap.zombie_ns);
+}
+
+static void reparent_fields(struct jw *w, const struct lc_record *r)
+{
+	num(w, "old_ppid", r->reparent.old_ppid);
+	num(w, "new_ppid", r->reparent.new_ppid);
+	str(w, "reason", r->reparent.reason);
+	flag(w, "zombie", r->reparent.zombie);
+}
+
+static void signal_fields(struct jw *w, const struct lc_record *r)
+{
+	signal_field(w, r->sig.signal);
+	num(w, "sender_pid", r->sig.sender_pid);
+	num(w, "sender_tgid", r->sig.sender_tgid);
+	str(w, "result", r->sig.result);
+	flag(w, "group", r->sig.group);
+}
+
+static void state_letter(struct jw *w, const char *key, long long c)
+{
+	char s[2] = { (char)c, '\0' };
+
+	str(w, key, c == LC_NONE ? NULL : s);
+}
+
+static void detail_fields(struct jw *w, const struct lc_record *r)
+{
+	switch (r->type) {
+	case LC_EV_FORK:
+		return fork_fields(w, r);
+	case LC_EV_EXEC:
+		return exec_fields(w, r);
+	case LC_EV_EXIT:
+		return exit_fields(w, r);
+	case LC_EV_REAP:
+		return reap_fields(w, r);
+	case LC_EV_REPARENT:
+		return reparent_fields(w, r);
+	case LC_EV_STOP:
+	case LC_EV_CONT:
+		signal_field(w, r->stop.signal);
+		return flag(w, "ptrace", r->stop.ptrace);
+	case LC_EV_SIGNAL:
+		return signal_fields(w, r);
+	case LC_EV_SETSID:
+		return num(w, "sid", r->setsid.sid);
+	case LC_EV_SETPGID:
+		num(w, "pgid", r->setpgid.pgid);
+		return num(w, "old_pgid", r->setpgid.old_pgid);
+	case LC_EV_STATE:
+		state_letter(w, "from", r->state.from);
+		state_letter(w, "to", r->state.to);
+		return num(w, "prev_ns", r->state.prev_ns);
+	case LC_EV_LOST:
+		return num(w, "count", r->lost.count);
+	default:
+		return;
+	}
+}
+
+void json_record(FILE *out, const struct lc_record *r)
+{
+	struct jw w;
+
+	jw_init(&w, out);
+	jw_start_object(&w);
+	jw_int_field(&w, "seq", r->seq);
+	jw_int_field(&w, "ts_ns", r->ts_ns);
+	jw_int_field(&w, "cpu", r->cpu);
+	jw_string_field(&w, "event", lc_event_name(r->type));
+	jw_int_field(&w, "pid", r->pid);
+	jw_int_field(&w, "tgid", r->tgid);
+	jw_int_field(&w, "ppid", r->ppid);
+	jw_string_field(&w, "comm", r->comm);
+	jw_int_field(&w, "uid", r->uid);
+	detail_fields(&w, r);
+	jw_end_object(&w);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LC_JSON_H
+#define LC_JSON_H
+
+#include <stdio.h>
+#include "parse.h"
+
+/* one record as one JSON object on one line */
+void json_record(FILE *out, const struct lc_record *r);
+
+#endif /* LC_JSON_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny streaming JSON writer after bpftool's json_writer.h:
+ * it places the commas, the caller only says what comes next.  Output is
+ * compact; a top-level value ends with a newline (JSON Lines).
+ */
+#ifndef LC_JSONW_H
+#define LC_JSONW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define JW_DEPTH	16
+
+struct jw {
+	FILE *out;
+	int depth;
+	int count[JW_DEPTH];	/* values written at each level */
+	bool after_name;
+};
+
+void jw_init(struct jw *w, FILE *out);
+void jw_start_object(struct jw *w);
+void jw_end_object(struct jw *w);
+void jw_start_array(struct jw *w);
+void jw_end_array(struct jw *w);
+void jw_name(struct jw *w, const char *name);
+void jw_string(struct jw *w, const char *s);
+void jw_int(struct jw *w, long long v);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+
+void jw_string_field(struct jw *w, const char *name, const char *s);
+void jw_int_field(struct jw *w, const char *name, long long v);
+void jw_bool_field(struct jw *w, const char *name, bool v);
+void jw_null_field(struct jw *w, const char *name);
+
+#endif /* LC_JSONW_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The debugfs lineage table, one struct per process:
+ *
+ *   lineage 1
+ *   tgid creator_pid creator_tgid parent_tgid state birth_ns exec_ns
+ *        exit_ns reap_ns status comm adopt=PPID@TS:REASON,...
+ */
+#ifndef LC_LINEAGE_H
+#define LC_LINEAGE_H
+
+#include <stdio.h>
+#include "parse.h"
+
+#define LIN_ADOPT_MAX	16
+
+struct lin_adopt {
+	long long ppid, ts;
+	const char *reason;
+};
+
+struct lin_entry {
+	long long tgid, creator_pid, creator_tgid, parent;
+	char state;
+	long long birth, exec, exit, reap, status;	/* LC_NONE for "-" */
+	char comm[LC_COMM_LEN];
+	int nadopt;
+	struct lin_adopt adopt[LIN_ADOPT_MAX];
+};
+
+struct lineage {
+	struct lin_entry *v;
+	size_t n, cap;
+};
+
+/* 0, or -1 after printing "lifecycle: SRC:LINE: what" */
+int lineage_read(FILE *f, const char *src, struct lineage *l);
+/* one line into *e: 0, or -1 with p->err set */
+int lineage_parse_line(struct lc_parser *p, char *line, struct lin_entry *e);
+void lineage_free(struct lineage *l);
+
+#endif /* LC_LINEAGE_H */

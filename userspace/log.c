@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read a whole recorded (or current) log into memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+
+void log_perror(const struct lc_parser *p)
+{
+	fprintf(stderr, "lifecycle: %s:%lu: %s\n", p->src, p->lineno, p->err);
+}
+
+static int log_grow(struct lc_log *log)
+{
+	size_t cap = log->cap ? log->cap * 2 : 256;
+	struct lc_record *v;
+	bool *show;
+
+	v = realloc(log->v, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	log->v = v;
+	show = realloc(log->show, cap * sizeof(*show));
+	if (!show)
+		return -1;
+	log->show = show;
+	log->cap = cap;
+	return 0;
+}
+
+int log_append(struct lc_log *log, const struct lc_record *r, bool show)
+{
+	if (log->n == log->cap && log_grow(log)) {
+		fprintf(stderr, "lifecycle: out of memory\n");
+		return -1;
+	}
+	log->v[log->n] = *r;
+	log->show[log->n++] = show;
+	return 0;
+}
+
+int log_read(FILE *f, struct lc_parser *p, struct lc_log *log)
+{
+	struct lc_record r;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int ret = 0;
+
+	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
+		ret = lc_parse_line(p, line, len, &r);
+		if (ret == 1)
+			ret = log_append(log, &r, true);
+		else if (ret < 0)
+			log_perror(p);
+	}
+	free(line);
+	if (!ret && ferror(f)) {
+		fprintf(stderr, "lifecycle: %s: read error\n", p->src);
+		return -1;
+	}
+	if (!ret && lc_parse_end(p)) {
+		log_perror(p);
+		return -1;
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+void log_free(struct lc_log *log)
+{
+	free(log->v);
+	free(log->show);
+	memset(log, 0, sizeof(*log));
+}

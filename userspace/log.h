@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LC_LOG_H
+#define LC_LOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "parse.h"
+
+/* records held for two-pass output, and which of them to show */
+struct lc_log {
+	struct lc_record *v;
+	bool *show;
+	size_t n, cap;
+};
+
+int log_append(struct lc_log *log, const struct lc_record *r, bool show);
+/* read a whole file strictly; prints the error and returns -1 on failure */
+int log_read(FILE *f, struct lc_parser *p, struct lc_log *log);
+void log_free(struct lc_log *log);
+void log_perror(const struct lc_parser *p);
+
+#endif /* LC_LOG_H */

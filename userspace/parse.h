@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The /proc/lifecycle line parser: text in, struct lc_record out.
+ *
+ * Numbers are kept as long long; LC_NONE stands for a "-" value (JSON null).
+ * Strings are unescaped to their real bytes and NUL-terminated; a string
+ * holding a NUL byte (\x00) is rejected, as no comm, path or argv element
+ * can contain one.
+ */
+#ifndef LC_PARSE_H
+#define LC_PARSE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <lifecycle.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* __printf(a, b) comes from the Makefile, as compiler_attributes.h would */
+
+#define LC_NONE		LLONG_MIN
+#define LC_PID_MAX	4194304		/* the kernel's PID_MAX_LIMIT */
+#define LC_SIG_MAX	64		/* _NSIG on every Linux arch we run on */
+#define LC_ERR_LEN	256
+
+struct lc_str {
+	bool null;
+	char s[LC_FILENAME_LEN + 1];
+};
+
+/* argv elements stored back to back, each NUL-terminated */
+struct lc_argv {
+	bool null;
+	int argc;
+	size_t len;
+	char buf[LC_ARGV_LEN + 1];
+};
+
+struct lc_record {
+	long long seq, ts_ns, cpu;
+	enum lc_event_type type;
+	long long pid, tgid, ppid, uid;
+	char comm[LC_COMM_LEN];
+	union {
+		struct {
+			long long creator_pid, creator_tgid, clone_flags;
+			long long thread, vfork;
+		} fork;
+		struct {
+			long long old_pid;
+			struct lc_str filename;
+			long long filename_trunc;
+			struct lc_argv argv;
+			long long argv_trunc;
+		} exec;
+		struct {
+			long long status, code, signal, core, group_dead;
+		} exit;
+		struct {
+			long long reaper_pid, reaper_tgid;
+			const char *how;
+			long long zombie_ns;
+		} reap;
+		struct {
+			long long old_ppid, new_ppid;
+			const char *reason;
+			long long zombie;
+		} reparent;
+		struct {
+			long long signal, ptrace;
+		} stop;		/* also cont */
+		struct {
+			long long signal, sender_pid, sender_tgid;
+			const char *result;
+			long long group;
+		} sig;
+		struct {
+			long long sid;
+		} setsid;
+		struct {
+			long long pgid, old_pgid;
+		} setpgid;
+		struct {
+			long long from, to;	/* state letters, as chars */
+			long long prev_ns;
+		} state;
+		struct {
+			long long count;
+		} lost;
+	};
+};
+
+struct lc_parser {
+	const char *src;	/* file name for messages */
+	unsigned long lineno;
+	bool header_seen;
+	bool header_optional;	/* after LC_IOC_TAIL the header may be gone */
+	char err[LC_ERR_LEN];
+	char quoted[40 * 4 + 1];	/* scratch for messages */
+};
+
+void lc_parser_init(struct lc_parser *p, const char *src, bool header_optional);
+/*
+ * Parse one line (without or with its trailing newline).  Returns 1 for a
+ * record in *r, 0 for the header line, -1 on error with p->err set.
+ */
+int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
+		  struct lc_record *r);
+/* end of input: -1 with p->err set when the header never came */
+int lc_parse_end(struct lc_parser *p);
+
+const char *lc_event_name(int type);
+int lc_event_lookup(const char *name);
+
+/* \xHH-unescape in[0..len) into out (cap bytes incl. NUL); -1 on error */
+int lc_unescape(const char *in, size_t len, char *out, size_t cap,
+		const char **why);
+
+/* a decimal, or hex with optional 0x, in 0..max: 0, -EINVAL or -ERANGE */
+int lc_number(const char *v, long long max, long long *out);
+int lc_hex_number(const char *v, long long max, long long *out);
+/* one of the task state letters */
+bool lc_state_letter(const char *v);
+
+/* iterate argv: for (s = a->buf, i = 0; i < a->argc; s += strlen(s) + 1) */
+#endif /* LC_PARSE_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An open-addressing hash of pids to what a reader remembers
+ * about them.  Entries are never removed; users clear their flags instead.
+ */
+#ifndef LC_PIDMAP_H
+#define LC_PIDMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <lifecycle.h>
+
+struct pid_info {
+	long long pid;
+	bool used;
+	unsigned int flags;	/* owner-defined */
+	long long parent;	/* tgid of the parent at fork, or -1 */
+	long idx;		/* owner-defined record index */
+	char comm[LC_COMM_LEN];
+};
+
+struct pidmap {
+	struct pid_info *v;
+	size_t cap, n;
+};
+
+/* NULL when absent */
+struct pid_info *pidmap_get(const struct pidmap *m, long long pid);
+/* existing or new zeroed entry (parent -1, idx -1); NULL when out of memory */
+struct pid_info *pidmap_add(struct pidmap *m, long long pid);
+void pidmap_free(struct pidmap *m);
+
+#endif /* LC_PIDMAP_H */

@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run_cli.sh LIFECYCLE FIXTURES - the built binary against every fixture:
+# NAME.txt must print exactly NAME.json with --json (also from stdin) and
+# NAME.timeline without; bad/NAME.txt must exit 1 with exactly
+# "lifecycle: PATH:" followed by bad/NAME.err on stderr.
+set -u
+bin=$1
+dir=$2
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export NO_COLOR=1
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect STATUS NAME CMD...: run CMD, check its exit status
+expect() {
+	want=$1 name=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else ko "$name: exit $got, want $want"; fi
+}
+
+same() {
+	if cmp -s "$1" "$2"; then ok; else ko "$3 differs from $2"; diff "$2" "$1" | head -5 >&2; fi
+}
+
+for t in "$dir"/*.txt; do
+	n=${t%.txt}
+	expect 0 "$t --json" "$bin" --json -i "$t"
+	same "$tmp/out" "$n.json" "$t --json"
+	expect 0 "$t stdin" sh -c "\"$bin\" --json -i - < \"$t\""
+	same "$tmp/out" "$n.json" "$t --json -i -"
+	if [ -f "$n.timeline" ]; then
+		expect 0 "$t" "$bin" -i "$t"
+		same "$tmp/out" "$n.timeline" "$t timeline"
+	fi
+done
+
+for t in "$dir"/bad/*.txt; do
+	expect 1 "$t" "$bin" -i "$t"
+	printf 'lifecycle: %s:' "$t" >"$tmp/want"
+	cat "${t%.txt}.err" >>"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t stderr"
+done
+
+# tree: lineage/NAME.txt -> NAME.tree (ASCII) and NAME.json
+ldir=$(dirname "$dir")/lineage
+for t in "$ldir"/*.txt; do
+	n=${t%.txt}
+	expect 0 "tree $t" "$bin" tree -i "$t"
+	same "$tmp/out" "$n.tree" "tree $t"
+	expect 0 "tree --json $t" "$bin" tree --json -i "$t"
+	same "$tmp/out" "$n.json" "tree --json $t"
+done
+expect 0 "tree 4169" "$bin" tree 4169 -i "$ldir/basic.txt"
+same "$tmp/out" "$ldir/basic.4169.tree" "tree 4169"
+expect 1 "tree of a missing pid" "$bin" tree 9 -i "$ldir/basic.txt"
+printf 'lineage 2\n' >"$tmp/l"
+expect 1 "lineage version" "$bin" tree -i "$tmp/l"
+printf 'lineage 1\n1 0 0 0 S 1 - - - - init adopt=5@x:init\n' >"$tmp/l"
+expect 1 "lineage bad adopt" "$bin" tree -i "$tmp/l"
+grep -q "$tmp/l:2: adopt time: bad value 'x'" "$tmp/err" && ok || ko "lineage error text"
+printf 'lineage 1\n1 0 0 0 Q 1 - - - - init adopt=\n' >"$tmp/l"
+expect 1 "lineage bad state" "$bin" tree -i "$tmp/l"
+
+# stats: stats/NAME.txt -> NAME.out and NAME.json
+sdir=$(dirname "$dir")/stats
+for t in "$sdir"/*.txt; do
+	n=${t%.txt}
+	expect 0 "stats $t" "$bin" stats -i "$t"
+	same "$tmp/out" "$n.out" "stats $t"
+	expect 0 "stats --json $t" "$bin" stats --json -i "$t"
+	same "$tmp/out" "$n.json" "stats --json $t"
+done
+printf 'log_used 12x\n' >"$tmp/s"
+expect 1 "stats bad value" "$bin" stats -i "$tmp/s"
+
+# count LINES NAME ARGS...: --json output has LINES records
+count() {
+	lines=$1 what=$2
+	shift 2
+	expect 0 "$what" "$bin" --json "$@"
+	got=$(wc -l <"$tmp/out")
+	if [ "$got" -eq "$lines" ]; then ok; else ko "$what: $got records, want $lines"; fi
+}
+
+d=$dir/daemon.txt
+count 10 "-p 5001" -i "$d" -p 5001
+count 12 "-p 5000" -i "$d" -p 5000
+count 6 "-e exit,reap" -i "$d" -e exit,reap
+count 4 "-c mydaemon" -i "$d" -c mydaemon
+count 1 "-p -c -e" -i "$d" -p 5001 -c mydaemon -e exec
+count 3 "-e lost,signal" -i "$dir/misc.txt" -e lost,signal
+expect 2 "-e bogus" "$bin" -i "$d" -e fork,bogus
+expect 2 "-p junk" "$bin" -i "$d" -p 12x
+expect 2 "extra argument" "$bin" -i "$d" junk
+expect 1 "missing file" "$bin" -i "$tmp/nonexistent"
+expect 0 "--help" "$bin" --help
+grep -q EXAMPLES "$tmp/out" && ok || ko "--help has no EXAMPLES"
+
+# run and -f without the module: a FIFO plays /proc/lifecycle
+here=$(dirname "$0")
+mkfifo "$tmp/fifo"
+expect 2 "run exit status" "$bin" run --json -i "$tmp/fifo" -- \
+	"$here/fake_module.sh" "$tmp/fifo"
+got=$(grep -c '"pid":99999' "$tmp/out")
+if [ "$got" -eq 4 ]; then ok; else ko "run: $got records of the escaped child, want 4"; fi
+grep -q '"pid":88888' "$tmp/out" && ko "run: unrelated process shown" || ok
+expect 124 "run -t" "$bin" run -t 0.3 -i "$tmp/fifo" -- sleep 1
+"$bin" -f -i "$tmp/fifo" >"$tmp/out" 2>&1 &
+fpid=$!
+printf 'lifecycle 1\n%s\n' "1 1 0 setsid 5 5 1 0 sh sid=5" >"$tmp/fifo"
+wait $fpid
+got=$?
+if [ $got -eq 0 ] && grep -q "new session 5" "$tmp/out"; then ok; else ko "-f on a FIFO: exit $got"; fi
+"$bin" -f -i "$tmp/fifo" >"$tmp/out" 2>&1 &
+fpid=$!
+sleep 0.3
+kill -INT $fpid
+wait $fpid
+got=$?
+if [ $got -eq 0 ]; then ok; else ko "-f after SIGINT: exit $got"; fi
+
+echo "run_cli: $pass checks passed, $fail failed"
+[ "$fail" -eq 0 ]
