@@ -2,7 +2,8 @@
 /*
  * reload.c - unload and reload lifecycle.ko ten times while readers are
  * open: one only holds /proc/lifecycle, one is blocked in a follow read,
- * one is blocked in poll().  Unloading must not wait for them, must end
+ * one is blocked in poll().  The storm variant does it while every CPU
+ * forks.  Unloading must not wait for them, must end
  * the blocked calls with EOF (read) and EPOLLHUP (poll), and the module
  * must load again.
  *
@@ -30,7 +31,35 @@ FIXTURE(reload) {
 	char path[4096];
 	char params[1024];
 	char name[64];
+	pid_t storm[8];
+	int nstorm;
 };
+
+/* quiet: nothing else runs; storm: every CPU forks throughout. */
+FIXTURE_VARIANT(reload) {
+	bool storm;
+};
+
+FIXTURE_VARIANT_ADD(reload, quiet) {
+	.storm = false,
+};
+
+FIXTURE_VARIANT_ADD(reload, storm) {
+	.storm = true,
+};
+
+static void storm_worker(void)
+{
+	pid_t pid;
+
+	for (;;) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+}
 
 /* Copy the value of "key=" from the kernel command line; quotes group. */
 static bool cmdline_param(const char *key, char *out, size_t size)
@@ -87,10 +116,26 @@ FIXTURE_SETUP(reload)
 		if (*dot == '-')
 			*dot = '_';
 	ASSERT_EQ(0, access(LC_PATH, R_OK)) TH_LOG("%s is not loaded", self->name);
+	self->nstorm = 0;
+	while (variant->storm && self->nstorm < sysconf(_SC_NPROCESSORS_ONLN) &&
+	       self->nstorm < 8) {
+		pid_t pid = fork();
+
+		ASSERT_GE(pid, 0);
+		if (pid == 0)
+			storm_worker();
+		self->storm[self->nstorm++] = pid;
+	}
 }
 
 FIXTURE_TEARDOWN(reload)
 {
+	int i;
+
+	for (i = 0; i < self->nstorm; i++) {
+		kill(self->storm[i], SIGKILL);
+		waitpid(self->storm[i], NULL, 0);
+	}
 }
 
 /* The syscall number /proc/@pid/syscall shows, -1 if running/unknown. */

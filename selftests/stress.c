@@ -180,12 +180,18 @@ static void start_reader(struct __test_metadata *_metadata, struct reader *r,
 	ASSERT_EQ(1, read(r->out, &c, 1));
 }
 
+/* Tell a reader which pid's exit ends its reading. */
+static void tell_reader(struct __test_metadata *_metadata, struct reader *r,
+			pid_t marker)
+{
+	ASSERT_EQ(sizeof(marker), write(r->ctl, &marker, sizeof(marker)));
+}
+
 static void finish_reader(struct __test_metadata *_metadata, struct reader *r,
-			  pid_t marker, struct seen *s)
+			  struct seen *s)
 {
 	int status;
 
-	ASSERT_EQ(sizeof(marker), write(r->ctl, &marker, sizeof(marker)));
 	ASSERT_EQ(sizeof(*s), read(r->out, s, sizeof(*s)));
 	ASSERT_EQ(r->pid, waitpid(r->pid, &status, 0));
 	ASSERT_EQ(0, status);
@@ -221,14 +227,28 @@ static void storm(struct __test_metadata *_metadata, int procs, int n)
 	}
 }
 
-static pid_t marker(void)
+/*
+ * The marker: a child whose exit ends every reader.  Its pid goes to the
+ * readers before it exits, so none can read past its exit unaware.
+ */
+static void marker(struct __test_metadata *_metadata, struct reader *r,
+		   int n)
 {
-	pid_t pid = fork();
+	int go[2], i;
+	pid_t pid;
+	char c;
 
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
 	if (!pid)
-		_exit(0);
-	waitpid(pid, NULL, 0);
-	return pid;
+		_exit(read(go[0], &c, 1) != 1);
+	for (i = 0; i < n; i++)
+		tell_reader(_metadata, &r[i], pid);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	close(go[0]);
+	close(go[1]);
 }
 
 FIXTURE(log) {
@@ -261,14 +281,13 @@ TEST_F_TIMEOUT(log, followers_keep_up_sleeper_loses, 600)
 	/* a fork, a SIGCHLD, an exit and a reap per child: 1.5 capacities */
 	int per = self->capacity * 3 / 8 / self->cpus;
 	int i;
-	pid_t m;
 
 	for (i = 0; i < 4; i++)
 		start_reader(_metadata, &r[i], i == 3);
 	storm(_metadata, self->cpus, per);
-	m = marker();
+	marker(_metadata, r, 4);
 	for (i = 0; i < 4; i++)
-		finish_reader(_metadata, &r[i], m, &s[i]);
+		finish_reader(_metadata, &r[i], &s[i]);
 	for (i = 0; i < 3; i++) {
 		TH_LOG("follower %d: %llu records, lost %llu, gaps %llu", i,
 		       s[i].records, s[i].lost, s[i].gaps);
@@ -293,14 +312,13 @@ TEST_F_TIMEOUT(log, storm_20000_nothing_lost, 1200)
 		SKIP(return, "LC_QUICK");
 	struct reader r;
 	struct seen s;
-	pid_t m;
 
 	if (self->capacity != 16384)
 		SKIP(return, "needs the default log_size");
 	start_reader(_metadata, &r, false);
 	storm(_metadata, self->cpus, 20000 / self->cpus);
-	m = marker();
-	finish_reader(_metadata, &r, m, &s);
+	marker(_metadata, &r, 1);
+	finish_reader(_metadata, &r, &s);
 	TH_LOG("%llu records, lost %llu, gaps %llu", s.records, s.lost,
 	       s.gaps);
 	EXPECT_EQ(0, s.lost);
