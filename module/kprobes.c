@@ -107,6 +107,10 @@ static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
 	int why = regs_get_kernel_argument(regs, 2);
 	struct lc_record r;
 
+	/* A job-control continue is recorded when SIGCONT wakes the group. */
+	if (!for_ptracer && !lc_lineage_set_stopped(t, why != CLD_CONTINUED) &&
+	    why == CLD_CONTINUED)
+		return 0;
 	lc_record_init(&r, why == CLD_CONTINUED ? LC_EV_CONT : LC_EV_STOP, t);
 	r.stop.ptrace = for_ptracer;
 	if (why == CLD_CONTINUED)
@@ -121,7 +125,7 @@ static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
 
 static int lc_krp_setsid(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	long ret = regs_return_value(regs);
+	int ret = regs_return_value(regs);	/* ksys_setsid() returns int */
 	struct lc_record r;
 
 	if (ret <= 0)
@@ -220,6 +224,29 @@ void lc_kprobes_reconcile(struct task_struct *t)
 	if (!lc_kprobe_live(LC_HOOK_REPARENT) && c.parent != c.old_parent)
 		lc_emit_reparent(t->group_leader, c.old_parent);
 	lc_emit_ids(t, &c);
+}
+
+/**
+ * lc_cont_from_signal() - record a continue when SIGCONT wakes a stopped group
+ * @t: SIGCONT's target
+ * @sig: the signal generated
+ *
+ * The parent's notification waits until the group runs again, and a
+ * SIGKILL before that cancels it, although waitpid(WCONTINUED) has
+ * already reported the continue.  So the continue is taken here, from
+ * prepare_signal()'s decision (SIGNAL_STOP_CONTINUED), once per stop.
+ */
+void lc_cont_from_signal(struct task_struct *t, int sig)
+{
+	struct lc_record r;
+
+	if (sig != SIGCONT || !lc_kprobe_live(LC_HOOK_CLDSTOP) ||
+	    !(READ_ONCE(t->signal->flags) & SIGNAL_STOP_CONTINUED) ||
+	    !lc_lineage_set_stopped(t, false))
+		return;
+	lc_record_init(&r, LC_EV_CONT, t);
+	r.stop.sig = SIGCONT;
+	lc_emit(&r);
 }
 
 /**

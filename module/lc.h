@@ -108,6 +108,7 @@ size_t lc_log_memory(void);
 extern wait_queue_head_t lc_log_wq;
 
 /* record.c: building records from tasks */
+size_t lc_record_size(const struct lc_record *r);
 void lc_record_init(struct lc_record *r, enum lc_event_type type,
 		    struct task_struct *t);
 void lc_emit(struct lc_record *r);
@@ -131,6 +132,7 @@ struct lc_changes {
 
 bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c);
 bool lc_lineage_tracked(struct task_struct *t);
+bool lc_lineage_set_stopped(struct task_struct *t, bool stopped);
 int lc_lineage_track_pid(pid_t tgid);
 void lc_lineage_untrack_all(void);
 void lc_lineage_clear(void);
@@ -162,6 +164,7 @@ const char *lc_kprobe_name(int hook);
 unsigned long lc_kprobe_nmissed(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
 void lc_kprobes_reconcile(struct task_struct *t);
+void lc_cont_from_signal(struct task_struct *t, int sig);
 
 /* state.c: opt-in R/S/D/T/t/Z tracking */
 int lc_state_init(void);
@@ -174,6 +177,7 @@ int lc_state_select_pid(pid_t pid);
 int lc_state_select_comm(const char *comm);
 void lc_state_off(void);
 void lc_state_exec(struct task_struct *t);
+bool lc_state_selecting(void);
 size_t lc_state_memory(void);
 int lc_state_show(struct seq_file *m);
 

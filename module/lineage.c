@@ -30,6 +30,7 @@ enum {
 	LIN_REAPED	= BIT(2),
 	LIN_SEEDED	= BIT(3),	/* existed at load: creator unknown */
 	LIN_TRACKED	= BIT(4),	/* selected for state tracking */
+	LIN_STOPPED	= BIT(5),	/* in a job-control stop */
 };
 
 struct lc_adopt {
@@ -109,11 +110,23 @@ static struct lc_lin *lc_alloc(pid_t tgid, u64 start)
 		hlist_del(&e->node);
 		lc_used++;
 	}
-	memset(e, 0, sizeof(*e));
+	/* Field by field: every one the table reads, nothing more. */
 	INIT_LIST_HEAD(&e->dead);
 	e->tgid = tgid;
 	e->start = start;
+	e->birth = 0;
+	e->exec = 0;
+	e->exit = 0;
+	e->reap = 0;
+	e->creator_pid = 0;
+	e->creator_tgid = 0;
+	e->parent_tgid = 0;
+	e->sid = 0;
+	e->pgid = 0;
+	e->status = 0;
 	e->flags = LIN_USED;
+	e->nadopt = 0;
+	e->comm[0] = '\0';
 	hlist_add_head(&e->node, lc_bucket(tgid, start));
 	lc_count(LC_CNT_LINEAGE_ADDED);
 	return e;
@@ -214,7 +227,9 @@ void lc_lineage_fork(struct task_struct *child, struct task_struct *creator)
 		lc_fill(e, child);
 		e->creator_pid = creator->pid;
 		e->creator_tgid = creator->tgid;
-		pe = lc_find(parent->tgid, parent->group_leader->start_boottime);
+		pe = lc_state_selecting() ?
+		     lc_find(parent->tgid, parent->group_leader->start_boottime) :
+		     NULL;
 		if (pe && (pe->flags & LIN_TRACKED))
 			e->flags |= LIN_TRACKED;
 	}
@@ -357,6 +372,33 @@ bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c)
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 	return e;
+}
+
+/**
+ * lc_lineage_set_stopped() - note a job-control stop or continue
+ * @t: a thread of the process
+ * @stopped: the new state
+ *
+ * Return: the previous state; true for a process not in the table, so
+ * that its stops and continues are still recorded.
+ */
+bool lc_lineage_set_stopped(struct task_struct *t, bool stopped)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+	bool was = true;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find_task(t);
+	if (e) {
+		was = e->flags & LIN_STOPPED;
+		if (stopped)
+			e->flags |= LIN_STOPPED;
+		else
+			e->flags &= ~LIN_STOPPED;
+	}
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	return was;
 }
 
 /**

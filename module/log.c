@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 #include <linux/vmalloc.h>
 #include "lc.h"
 #include "stats.h"
@@ -32,9 +33,35 @@ static DEFINE_RAW_SPINLOCK(lc_log_lock);
 static bool lc_dying;
 DECLARE_WAIT_QUEUE_HEAD(lc_log_wq);
 
+/*
+ * Wakeups are batched: the first record after a wakeup arms a one-jiffy
+ * timer (from irq_work, as probes may hold the runqueue lock), and the
+ * timer wakes every sleeper once for all records since.  A backlog of
+ * half the log wakes them at once, so a follower is never overtaken for
+ * want of a wakeup.
+ */
+static bool lc_wake_armed;
+static u64 lc_woken_at;		/* head at the last wakeup */
+static struct timer_list lc_wake_timer;
+
+static void lc_wake_now(void)
+{
+	WRITE_ONCE(lc_woken_at, READ_ONCE(lc_head));
+	WRITE_ONCE(lc_wake_armed, false);
+	wake_up_interruptible_poll(&lc_log_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static void lc_wake_timer_fn(struct timer_list *t)
+{
+	lc_wake_now();
+}
+
 static void lc_log_wake(struct irq_work *work)
 {
-	wake_up_interruptible_poll(&lc_log_wq, EPOLLIN | EPOLLRDNORM);
+	if (READ_ONCE(lc_head) - READ_ONCE(lc_woken_at) >= lc_log_size / 2)
+		lc_wake_now();
+	else if (!timer_pending(&lc_wake_timer))
+		mod_timer(&lc_wake_timer, jiffies + 1);
 }
 
 static DEFINE_IRQ_WORK(lc_wake_work, lc_log_wake);
@@ -53,6 +80,9 @@ int lc_log_init(void)
 	lc_head = 1;
 	lc_first = 1;
 	lc_dying = false;
+	lc_wake_armed = false;
+	lc_woken_at = 1;
+	timer_setup(&lc_wake_timer, lc_wake_timer_fn, 0);
 	return 0;
 }
 
@@ -66,6 +96,7 @@ void lc_log_shutdown(void)
 {
 	WRITE_ONCE(lc_dying, true);
 	irq_work_sync(&lc_wake_work);
+	timer_delete_sync(&lc_wake_timer);
 	wake_up_all(&lc_log_wq);
 }
 
@@ -75,6 +106,7 @@ void lc_log_shutdown(void)
 void lc_log_exit(void)
 {
 	irq_work_sync(&lc_wake_work);
+	timer_shutdown_sync(&lc_wake_timer);
 	/* poll()/select() sleepers unhook themselves once woken. */
 	while (waitqueue_active(&lc_log_wq)) {
 		wake_up_all(&lc_log_wq);
@@ -106,16 +138,26 @@ void lc_log_commit(struct lc_record *r)
 {
 	unsigned long flags;
 
+	size_t size = lc_record_size(r);
+	u64 head;
+
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
-	r->seq = lc_head;
+	head = lc_head;
+	r->seq = head;
 	r->ts = ktime_get_boot_fast_ns();
-	memcpy(&lc_ring[r->seq & lc_mask], r, sizeof(*r));
-	WRITE_ONCE(lc_head, r->seq + 1);
+	memcpy(&lc_ring[head & lc_mask], r, size);
+	WRITE_ONCE(lc_head, head + 1);
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 
 	lc_count(LC_CNT_RECORDED);
-	if (wq_has_sleeper(&lc_log_wq))
+	if (!READ_ONCE(lc_wake_armed)) {
+		if (wq_has_sleeper(&lc_log_wq)) {
+			WRITE_ONCE(lc_wake_armed, true);
+			irq_work_queue(&lc_wake_work);
+		}
+	} else if (head - READ_ONCE(lc_woken_at) == lc_log_size / 2) {
 		irq_work_queue(&lc_wake_work);
+	}
 }
 
 static u64 lc_oldest(u64 head)
@@ -150,7 +192,8 @@ int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost)
 		*seq = first;
 		ret = -EPIPE;
 	} else if (*seq < lc_head) {
-		memcpy(out, &lc_ring[*seq & lc_mask], sizeof(*out));
+		memcpy(out, &lc_ring[*seq & lc_mask],
+		       lc_record_size(&lc_ring[*seq & lc_mask]));
 		(*seq)++;
 		ret = 1;
 	}

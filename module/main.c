@@ -22,12 +22,12 @@ static int __init lc_init(void)
 	ret = lc_state_init();
 	if (ret)
 		goto err_state;
-	ret = lc_tracepoints_init();
-	if (ret)
-		goto err_tracepoints;
 	ret = lc_kprobes_init();
 	if (ret)
 		goto err_kprobes;
+	ret = lc_tracepoints_init();
+	if (ret)
+		goto err_tracepoints;
 	lc_lineage_seed();
 	ret = lc_procfs_init();
 	if (ret)
@@ -43,10 +43,10 @@ err_debugfs:
 	lc_log_shutdown();
 	lc_procfs_exit();
 err_procfs:
-	lc_kprobes_exit();
-err_kprobes:
 	lc_tracepoints_exit();
 err_tracepoints:
+	lc_kprobes_exit();
+err_kprobes:
 	lc_state_exit();
 err_state:
 	lc_lineage_exit();
@@ -61,9 +61,9 @@ static void __exit lc_exit(void)
 	lc_debugfs_exit();
 	lc_log_shutdown();
 	lc_procfs_exit();
-	lc_kprobes_exit();
 	lc_state_off();
 	lc_tracepoints_exit();
+	lc_kprobes_exit();
 	lc_state_exit();
 	lc_lineage_exit();
 	lc_log_exit();

@@ -73,6 +73,7 @@ static int lc_next_line(struct lc_reader *rd)
 		if (ret == -EPIPE) {
 			memset(&rd->rec, 0, sizeof(rd->rec));
 			rd->rec.type = LC_EV_LOST;
+			strscpy(rd->rec.comm, "-", sizeof(rd->rec.comm));
 			rd->rec.seq = rd->seq - lost;
 			rd->rec.ts = ktime_get_boot_fast_ns();
 			rd->rec.cpu = raw_smp_processor_id();
@@ -155,6 +156,7 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	if (lc_log_dying())
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
 	poll_wait(f, &lc_log_wq, wait);
+	smp_mb();	/* pairs with wq_has_sleeper() in lc_log_commit() */
 	if (READ_ONCE(rd->off) < READ_ONCE(rd->len) || !rd->header_done ||
 	    seq < lc_log_head())
 		mask |= EPOLLIN | EPOLLRDNORM;

@@ -127,6 +127,16 @@ void lc_state_wakeup(struct task_struct *p)
 }
 
 /**
+ * lc_state_selecting() - whether any state tracking selection is active
+ *
+ * Return: true while the scheduler hooks are on.
+ */
+bool lc_state_selecting(void)
+{
+	return READ_ONCE(lc_on);
+}
+
+/**
  * lc_state_fork() - a new task inherits its creator's selection
  * @child: the new task
  * @parent: the creating thread

@@ -63,7 +63,9 @@ static void lc_tp_fork(void *data, struct task_struct *parent,
 	lc_record_init(&r, LC_EV_FORK, child);
 	r.fork.creator_pid = parent->pid;
 	r.fork.creator_tgid = parent->tgid;
-	r.fork.clone_flags = lc_clone_flags(child);
+	/* As clone(2) takes them: the exit signal in the low byte. */
+	r.fork.clone_flags = lc_clone_flags(child) |
+			     (child->exit_signal > 0 ? child->exit_signal : 0);
 	r.fork.thread = child->pid != child->tgid;
 	r.fork.vfork = r.fork.clone_flags & CLONE_VFORK;
 	lc_emit(&r);
@@ -144,7 +146,9 @@ static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 	r.signal.result = result;
 	r.signal.group = group;
 	lc_emit(&r);
-	if (!lc_kprobe_live(LC_HOOK_CLDSTOP))
+	if (lc_kprobe_live(LC_HOOK_CLDSTOP))
+		lc_cont_from_signal(task, sig);
+	else
 		lc_stop_fallback(task, sig, result);
 }
 
@@ -157,7 +161,7 @@ static void lc_tp_free(void *data, struct task_struct *p)
 {
 	struct lc_record r;
 
-	if (!thread_group_leader(p) || lc_kprobe_live(LC_HOOK_REAP))
+	if (!thread_group_leader(p))
 		return;
 	memset(&r, 0, sizeof(r));
 	r.type = LC_EV_REAP;
@@ -181,10 +185,16 @@ static void lc_tp_wakeup(void *data, struct task_struct *p)
 	lc_state_wakeup(p);
 }
 
+enum lc_tp_when {
+	LC_TP_ALWAYS,
+	LC_TP_STATE,		/* while state tracking has a selection */
+	LC_TP_NO_REAP_KPROBE,	/* the reap kprobe's fallback */
+};
+
 struct lc_tp {
 	const char *name;
 	void *probe;
-	bool on_demand;		/* state tracking only */
+	enum lc_tp_when when;
 	struct tracepoint *tp;
 	bool live;
 };
@@ -195,10 +205,10 @@ static struct lc_tp lc_tps[] = {
 	{ "sched_process_exec", lc_tp_exec },
 	{ "sched_process_exit", lc_tp_exit },
 	{ "signal_generate", lc_tp_signal },
-	{ "sched_process_free", lc_tp_free },
-	{ "sched_switch", lc_tp_switch, true },
-	{ "sched_wakeup", lc_tp_wakeup, true },
-	{ "sched_wakeup_new", lc_tp_wakeup, true },
+	{ "sched_process_free", lc_tp_free, LC_TP_NO_REAP_KPROBE },
+	{ "sched_switch", lc_tp_switch, LC_TP_STATE },
+	{ "sched_wakeup", lc_tp_wakeup, LC_TP_STATE },
+	{ "sched_wakeup_new", lc_tp_wakeup, LC_TP_STATE },
 };
 
 static void lc_tp_lookup(struct tracepoint *tp, void *priv)
@@ -234,18 +244,23 @@ static int lc_tp_register(struct lc_tp *t)
 }
 
 /**
- * lc_tracepoints_init() - find every tracepoint and register the always-on
+ * lc_tracepoints_init() - find every tracepoint and register those needed
+ *
+ * Call after lc_kprobes_init(): sched_process_free is registered only
+ * when the reap kprobe is not live.
  *
  * Return: 0, or the error of the first tracepoint that failed.
  */
 int lc_tracepoints_init(void)
 {
+	bool reap = lc_kprobe_live(LC_HOOK_REAP);
 	unsigned int i;
 	int ret;
 
 	for_each_kernel_tracepoint(lc_tp_lookup, NULL);
 	for (i = 0; i < ARRAY_SIZE(lc_tps); i++) {
-		if (lc_tps[i].on_demand)
+		if (lc_tps[i].when == LC_TP_STATE ||
+		    (lc_tps[i].when == LC_TP_NO_REAP_KPROBE && reap))
 			continue;
 		ret = lc_tp_register(&lc_tps[i]);
 		if (ret) {
@@ -286,7 +301,7 @@ int lc_tracepoints_sched(bool on)
 	for (i = 0; i < ARRAY_SIZE(lc_tps); i++) {
 		struct lc_tp *t = &lc_tps[i];
 
-		if (!t->on_demand || t->live == on)
+		if (t->when != LC_TP_STATE || t->live == on)
 			continue;
 		if (on)
 			ret = lc_tp_register(t);
