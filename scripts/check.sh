@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [STEP...] - everything "make check" checks.
+#
+# STEPs: deps build checkpatch kernel-doc userspace selftests (default: all).
+# Each check prints one PASS/FAIL line, with the tail of its log on failure
+# (logs in build/check/).  The selftests run in a VM on every supported
+# kernel (scripts/kmod.sh list; DEBUG=1 adds the debug kernel); every TAP
+# result counts as one check, and so does each VM run (kernel warnings,
+# timeout, module unload).  The last line is "N passed, N failed".
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+LOGS=$ROOT/build/check
+mkdir -p "$LOGS"
+KVERS=$(scripts/kmod.sh list ${DEBUG:+--debug})
+pass=0 fail=0
+
+ok()  { echo "PASS: $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
+
+# step NAME COMMAND...: run COMMAND with its output in a log, count it.
+step() {
+	local name=$1 log
+	shift
+	log=$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9.+-' _).log
+	if "$@" > "$log" 2>&1; then
+		ok "$name"
+	else
+		bad "$name (log: $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+	fi
+}
+
+c_files() {
+	git ls-files -co --exclude-standard -- 'module/*.[ch]' 'include/*.h' \
+		'userspace/*.[ch]' 'selftests/*.[ch]' 'scripts/*.c'
+}
+
+# Out-of-tree code for several kernel series needs version checks (kept in
+# module/compat.h), which in-tree code must not have: LINUX_VERSION_CODE.
+checkpatch() {
+	perl build/tools/checkpatch.pl --no-tree -q --terse --show-types \
+		--ignore LINUX_VERSION_CODE -f "$1"
+}
+
+# kernel-doc exits 0 on warnings, so any output is a failure.
+kernel_doc() {
+	local kd out
+	kd=/lib/modules/$(echo "$KVERS" | tail -n 1)/build/scripts/kernel-doc
+	out=$(perl "$kd" -none module/*.[ch] include/*.h 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+userspace_test() {
+	if ! make -C userspace -n test > /dev/null 2>&1; then
+		echo "userspace/Makefile has no 'test' target"
+		return 1
+	fi
+	make -C userspace test
+}
+
+# TAP from run-selftests.sh: count the nested results of each program, and
+# the program's own result when it has none (a crash, a timeout, a script).
+count_tap() {
+	awk -v k="$1" '
+	function flush() {
+		if (prog != "" && !inner) { if (res) p++; else { f++; print "FAIL: " k ": " line } }
+		inner = 0
+	}
+	/^# (not )?ok [0-9]/ {
+		inner++
+		if ($2 == "ok") p++; else { f++; print "FAIL: " k ": " substr($0, 3) }
+		next
+	}
+	/^(not )?ok [0-9]/ { prog = $0; res = ($1 == "ok"); line = $0; flush(); prog = ""; next }
+	END { printf "%d %d\n", p, f }' "$2"
+}
+
+# Every test may use its whole timeout, plus a minute to boot.
+vm_timeout() {
+	local n t
+	n=$(find build/selftests -maxdepth 1 -type f -perm -u+x | wc -l)
+	t=$(sed -n 's/^timeout=//p' selftests/settings)
+	grep -qs '^CONFIG_KASAN=y' "/boot/config-$1" && t=$((t * 5))
+	echo $((n * ${t:-120} + 60))
+}
+
+selftests_on() {
+	local k=$1 tap=$ROOT/build/vm-out/selftests-$1.tap counts
+	rm -f "$tap"
+	step "vm $k" scripts/vm.sh -k "$k" -t "$(vm_timeout "$k")" -- \
+		"scripts/run-selftests.sh -o $tap; echo selftests exit \$?"
+	if [ ! -s "$tap" ]; then
+		bad "selftests on $k: no TAP output"
+		return
+	fi
+	counts=$(count_tap "$k" "$tap")
+	echo "$counts" | sed -n '/^FAIL/p'
+	set -- $(echo "$counts" | tail -n 1)
+	pass=$((pass + $1)) fail=$((fail + $2))
+	echo "selftests on $k: $1 passed, $2 failed"
+}
+
+run_step() {
+	case $1 in
+	deps)	step "install-deps" sh scripts/install-deps.sh
+		step "tools (checkpatch, kselftest headers)" scripts/get-tools.sh ;;
+	build)	for k in $KVERS; do
+			step "module W=1 $k" scripts/kmod.sh build "$k"
+		done ;;
+	checkpatch)
+		for f in $(c_files); do
+			step "checkpatch $f" checkpatch "$f"
+		done ;;
+	kernel-doc)
+		step "kernel-doc" kernel_doc ;;
+	userspace)
+		step "userspace build" make -C userspace
+		step "userspace test" userspace_test ;;
+	selftests)
+		step "selftests build" make -C selftests
+		for k in $KVERS; do
+			if [ -f "build/kmod/$k/module/lifecycle.ko" ]; then
+				selftests_on "$k"
+			else
+				bad "selftests on $k: no module (build failed?)"
+			fi
+		done ;;
+	*)	echo "check.sh: unknown step $1" >&2; exit 2 ;;
+	esac
+}
+
+main() {
+	[ $# -gt 0 ] || set -- deps build checkpatch kernel-doc userspace selftests
+	for s in "$@"; do
+		run_step "$s"
+	done
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
+
+# On one line, so that bash has read it all before editing can matter.
+main "$@"; exit
