@@ -1,1 +1,0 @@
-savedcmd_/work/main/module/lifecycle.mod := printf '%s\n'   main.o params.o log.o lineage.o record.o tracepoints.o kprobes.o state.o format.o procfs.o debugfs.o stats.o trace.o | awk '!x[$$0]++ { print("/work/main/module/"$$0) }' > /work/main/module/lifecycle.mod
