@@ -12,11 +12,14 @@
 #include <linux/version.h>
 #include <linux/sched.h>
 
+#define LC_V6_16	KERNEL_VERSION(6, 16, 0)
+#define LC_V6_18	KERNEL_VERSION(6, 18, 0)
+
 /* sched_process_exit gained group_dead in 6.16. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#if LINUX_VERSION_CODE >= LC_V6_16
 #define LC_TP_EXIT_ARGS		void *data, struct task_struct *p, \
 				bool group_dead
-#define LC_EXIT_GROUP_DEAD(p)	(group_dead)
+#define LC_EXIT_GROUP_DEAD(p)	((void)(p), group_dead)
 #else
 #define LC_TP_EXIT_ARGS		void *data, struct task_struct *p
 /* Racy between threads: lineage de-duplicates per process. */
@@ -24,7 +27,7 @@
 #endif
 
 /* task_newtask's clone_flags became u64 in 6.18. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#if LINUX_VERSION_CODE >= LC_V6_18
 #define LC_TP_NEWTASK_ARGS	void *data, struct task_struct *p, \
 				u64 clone_flags
 #else

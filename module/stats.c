@@ -6,9 +6,10 @@
 #include <linux/cpumask.h>
 #include "stats.h"
 
-DEFINE_PER_CPU(u64, lc_counters[LC_CNT_COUNT]);
+DEFINE_PER_CPU(struct lc_counters, lc_counters);
 
-#define EV(e, name) [LC_CNT_EVENTS_FIRST + (e)] = "events_" name
+#define EV(e, name) \
+	[LC_CNT_EVENTS_FIRST + (e)] = "events_" name
 
 static const char *const counter_names[] = {
 	EV(LC_EV_FORK, "fork"),
@@ -49,7 +50,7 @@ u64 lc_counter_sum(enum lc_counter c)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(lc_counters[c], cpu);
+		sum += per_cpu(lc_counters.c[c], cpu);
 	return sum;
 }
 
@@ -73,5 +74,5 @@ void lc_counters_clear(void)
 
 	for_each_possible_cpu(cpu)
 		for (c = 0; c < LC_CNT_COUNT; c++)
-			per_cpu(lc_counters[c], cpu) = 0;
+			per_cpu(lc_counters.c[c], cpu) = 0;
 }

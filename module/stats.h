@@ -26,11 +26,15 @@ enum lc_counter {
 	LC_CNT_COUNT,
 };
 
-DECLARE_PER_CPU(u64, lc_counters[LC_CNT_COUNT]);
+struct lc_counters {
+	u64 c[LC_CNT_COUNT];
+};
+
+DECLARE_PER_CPU(struct lc_counters, lc_counters);
 
 static inline void lc_count(enum lc_counter c)
 {
-	this_cpu_inc(lc_counters[c]);
+	this_cpu_inc(lc_counters.c[c]);
 }
 
 u64 lc_counter_sum(enum lc_counter c);

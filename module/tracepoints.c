@@ -33,6 +33,7 @@ static void lc_tp_newtask(LC_TP_NEWTASK_ARGS)
 	struct lc_newtask *n = this_cpu_ptr(&lc_newtask);
 
 	WRITE_ONCE(n->flags, clone_flags);
+	/* Publish flags before task; pairs with lc_clone_flags()'s acquire. */
 	smp_store_release(&n->task, p);
 }
 
@@ -42,11 +43,13 @@ static u64 lc_clone_flags(struct task_struct *child)
 	int cpu;
 
 	n = this_cpu_ptr(&lc_newtask);
+	/* Acquire pairs with lc_tp_newtask()'s release: flags are @child's. */
 	if (smp_load_acquire(&n->task) == child)
 		return READ_ONCE(n->flags);
 	/* The parent migrated between copy_process() and here. */
 	for_each_possible_cpu(cpu) {
 		n = per_cpu_ptr(&lc_newtask, cpu);
+		/* As above: pairs with the release in lc_tp_newtask(). */
 		if (smp_load_acquire(&n->task) == child)
 			return READ_ONCE(n->flags);
 	}

@@ -36,7 +36,8 @@ step() {
 
 c_files() {
 	git ls-files -co --exclude-standard -- 'module/*.[ch]' 'include/*.h' \
-		'userspace/*.[ch]' 'selftests/*.[ch]' 'scripts/*.c'
+		'userspace/*.[ch]' 'userspace/*/*.[ch]' 'selftests/*.[ch]' \
+		'scripts/*.c' 'bench/*.[ch]'
 }
 
 # Out-of-tree code for several kernel series needs version checks (kept in
