@@ -46,20 +46,6 @@ size_t lc_escape(char *dst, size_t size, const char *src, size_t len,
 	return o;
 }
 
-/* A global pid as seen from @ns; 0 when not visible there. */
-static pid_t lc_nr(struct pid_namespace *ns, pid_t nr)
-{
-	struct pid *pid;
-
-	if (ns == &init_pid_ns || nr <= 0)
-		return nr;
-	rcu_read_lock();
-	pid = find_pid_ns(nr, &init_pid_ns);
-	nr = pid ? pid_nr_ns(pid, ns) : 0;
-	rcu_read_unlock();
-	return nr;
-}
-
 static const char *lc_bool(bool b)
 {
 	return b ? "1" : "0";
@@ -80,8 +66,7 @@ static int lc_fmt_exit(const struct lc_record *r, char *buf, size_t size)
 			 st, (st >> 8) & 0xff, lc_bool(r->exit.group_dead));
 }
 
-static int lc_fmt_exec(const struct lc_record *r, struct pid_namespace *ns,
-		       char *buf, size_t size)
+static int lc_fmt_exec(const struct lc_record *r, char *buf, size_t size)
 {
 	char esc[LC_FILENAME_LEN * 4 + 1];
 	int n;
@@ -89,7 +74,7 @@ static int lc_fmt_exec(const struct lc_record *r, struct pid_namespace *ns,
 	lc_escape(esc, sizeof(esc), r->exec.filename,
 		  strnlen(r->exec.filename, LC_FILENAME_LEN), false);
 	n = scnprintf(buf, size, " old_pid=%d filename=%s filename_trunc=%s argv=",
-		      lc_nr(ns, r->exec.old_pid), esc,
+		      r->exec.old_pid, esc,
 		      lc_bool(r->exec.filename_trunc));
 	n += lc_escape(buf + n, size - n, r->exec.argv, r->exec.argv_len, true);
 	n += scnprintf(buf + n, size - n, " argv_trunc=%s",
@@ -97,32 +82,31 @@ static int lc_fmt_exec(const struct lc_record *r, struct pid_namespace *ns,
 	return n;
 }
 
-static int lc_fmt_details(const struct lc_record *r, struct pid_namespace *ns,
-			  char *buf, size_t size)
+static int lc_fmt_details(const struct lc_record *r, char *buf, size_t size)
 {
 	switch (r->type) {
 	case LC_EV_FORK:
 		return scnprintf(buf, size,
 				 " creator_pid=%d creator_tgid=%d clone_flags=0x%llx thread=%s vfork=%s",
-				 lc_nr(ns, r->fork.creator_pid),
-				 lc_nr(ns, r->fork.creator_tgid),
+				 r->fork.creator_pid,
+				 r->fork.creator_tgid,
 				 r->fork.clone_flags, lc_bool(r->fork.thread),
 				 lc_bool(r->fork.vfork));
 	case LC_EV_EXEC:
-		return lc_fmt_exec(r, ns, buf, size);
+		return lc_fmt_exec(r, buf, size);
 	case LC_EV_EXIT:
 		return lc_fmt_exit(r, buf, size);
 	case LC_EV_REAP:
 		return scnprintf(buf, size,
 				 " reaper_pid=%d reaper_tgid=%d how=%s zombie_ns=%llu",
-				 lc_nr(ns, r->reap.reaper_pid),
-				 lc_nr(ns, r->reap.reaper_tgid),
+				 r->reap.reaper_pid,
+				 r->reap.reaper_tgid,
 				 lc_reap_names[r->reap.how], r->reap.zombie_ns);
 	case LC_EV_REPARENT:
 		return scnprintf(buf, size,
 				 " old_ppid=%d new_ppid=%d reason=%s zombie=%s",
-				 lc_nr(ns, r->reparent.old_ppid),
-				 lc_nr(ns, r->reparent.new_ppid),
+				 r->reparent.old_ppid,
+				 r->reparent.new_ppid,
 				 lc_reason_names[r->reparent.reason],
 				 lc_bool(r->reparent.zombie));
 	case LC_EV_STOP:
@@ -132,17 +116,17 @@ static int lc_fmt_details(const struct lc_record *r, struct pid_namespace *ns,
 	case LC_EV_SIGNAL:
 		return scnprintf(buf, size,
 				 " signal=%d sender_pid=%d sender_tgid=%d result=%s group=%s",
-				 r->signal.sig, lc_nr(ns, r->signal.sender_pid),
-				 lc_nr(ns, r->signal.sender_tgid),
+				 r->signal.sig, r->signal.sender_pid,
+				 r->signal.sender_tgid,
 				 r->signal.result < ARRAY_SIZE(lc_sigresult_names) ?
 				 lc_sigresult_names[r->signal.result] : "unknown",
 				 lc_bool(r->signal.group));
 	case LC_EV_SETSID:
-		return scnprintf(buf, size, " sid=%d", lc_nr(ns, r->setsid.sid));
+		return scnprintf(buf, size, " sid=%d", r->setsid.sid);
 	case LC_EV_SETPGID:
 		return scnprintf(buf, size, " pgid=%d old_pgid=%d",
-				 lc_nr(ns, r->setpgid.pgid),
-				 lc_nr(ns, r->setpgid.old_pgid));
+				 r->setpgid.pgid,
+				 r->setpgid.old_pgid);
 	case LC_EV_STATE:
 		return scnprintf(buf, size, " from=%c to=%c prev_ns=%llu",
 				 r->state.from, r->state.to, r->state.prev_ns);
@@ -154,7 +138,7 @@ static int lc_fmt_details(const struct lc_record *r, struct pid_namespace *ns,
 
 /**
  * lc_format() - render a record as one text line, newline included
- * @r: the record
+ * @r: the reader's copy of the record; its pids are rewritten for @ns
  * @ns: the reader's pid namespace: pids are translated into it
  * @buf: output
  * @size: its size, at least LC_LINE_MAX
@@ -162,14 +146,14 @@ static int lc_fmt_details(const struct lc_record *r, struct pid_namespace *ns,
  * Return: the line's length, or 0 when the record's process is not
  * visible in @ns (the reader skips it).
  */
-int lc_format(const struct lc_record *r, struct pid_namespace *ns,
+int lc_format(struct lc_record *r, struct pid_namespace *ns,
 	      char *buf, size_t size)
 {
 	char comm[LC_COMM_LEN * 4 + 1];
-	pid_t pid = lc_nr(ns, r->pid), tgid = lc_nr(ns, r->tgid);
 	int n;
 
-	if (r->type != LC_EV_LOST && (!pid || !tgid) && r->tgid)
+	if (ns != &init_pid_ns && r->type != LC_EV_LOST &&
+	    !lc_pidns_view(r, ns))
 		return 0;
 	if (r->type == LC_EV_LOST)
 		strscpy(comm, "-", sizeof(comm));
@@ -177,9 +161,9 @@ int lc_format(const struct lc_record *r, struct pid_namespace *ns,
 		lc_escape(comm, sizeof(comm), r->comm,
 			  strnlen(r->comm, LC_COMM_LEN), false);
 	n = scnprintf(buf, size, "%llu %llu %u %s %d %d %d %u %s", r->seq,
-		      r->ts, r->cpu, lc_event_names[r->type], pid, tgid,
-		      lc_nr(ns, r->ppid), r->uid, comm);
-	n += lc_fmt_details(r, ns, buf + n, size - n);
+		      r->ts, r->cpu, lc_event_names[r->type], r->pid, r->tgid,
+		      r->ppid, r->uid, comm);
+	n += lc_fmt_details(r, buf + n, size - n);
 	n += scnprintf(buf + n, size - n, "\n");
 	return n;
 }

@@ -14,11 +14,28 @@
 struct seq_file;
 struct pid_namespace;
 
+/* Pid namespace levels below the initial one that records translate. */
+#define LC_NS_EXTRA	3
+/* The most pid-valued fields one record has (pid, tgid, ppid + details). */
+#define LC_PID_FIELDS	5
+
+/*
+ * struct lc_nsview - the record's pids as seen from the subject's own pid
+ * namespaces, levels 1..LC_NS_EXTRA, taken when the event happened: the
+ * processes may be gone when somebody reads.  The namespace pointers are
+ * only compared with a reader's, never dereferenced.
+ */
+struct lc_nsview {
+	const void *ns[LC_NS_EXTRA];
+	pid_t nr[LC_NS_EXTRA][LC_PID_FIELDS];
+};
+
 /* struct lc_record - one event as kept in the log; text is made on read. */
 struct lc_record {
 	u64 seq;
 	u64 ts;
-	u16 type;
+	u8 type;
+	u8 nslevels;		/* valid levels in nsview; 0 for the init ns */
 	u16 cpu;
 	pid_t pid;
 	pid_t tgid;
@@ -84,6 +101,7 @@ struct lc_record {
 			u64 count;
 		} lost;
 	};
+	struct lc_nsview nsview;	/* copied only when nslevels > 0 */
 };
 
 /* params.c */
@@ -181,8 +199,13 @@ bool lc_state_selecting(void);
 size_t lc_state_memory(void);
 int lc_state_show(struct seq_file *m);
 
+/* pidns.c: pids as a pid namespace sees them */
+void lc_pidns_init_record(struct lc_record *r, struct task_struct *t);
+void lc_pidns_translate(struct lc_record *r);
+bool lc_pidns_view(struct lc_record *r, struct pid_namespace *ns);
+
 /* format.c: one record as one line of text */
-int lc_format(const struct lc_record *r, struct pid_namespace *ns,
+int lc_format(struct lc_record *r, struct pid_namespace *ns,
 	      char *buf, size_t size);
 size_t lc_escape(char *dst, size_t size, const char *src, size_t len,
 		 bool argv);

@@ -49,6 +49,8 @@ static const u16 lc_payload[LC_EV_COUNT] = {
  */
 size_t lc_record_size(const struct lc_record *r)
 {
+	if (r->nslevels)
+		return sizeof(*r);
 	return offsetof(struct lc_record, fork) + lc_payload[r->type];
 }
 
@@ -81,6 +83,7 @@ void lc_record_init(struct lc_record *r, enum lc_event_type type,
 	rcu_read_unlock();
 	memcpy(r->comm, t->comm, sizeof(r->comm));
 	r->comm[LC_COMM_LEN - 1] = '\0';
+	lc_pidns_init_record(r, t);
 }
 
 /**
@@ -94,6 +97,8 @@ void lc_emit(struct lc_record *r)
 		return;
 	}
 	lc_count(LC_CNT_EVENTS_FIRST + r->type);
+	if (r->nslevels)
+		lc_pidns_translate(r);
 	lc_log_commit(r);
 	lc_trace_record(r);
 }
