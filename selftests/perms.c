@@ -12,12 +12,13 @@
 
 TEST(non_root_sees_own_uid_only)
 {
-	int status, sync[2];
+	int status, up[2], down[2];
 	pid_t reader, mine, root_child;
 
 	if (access(LC_PATH, R_OK) || getuid() != 0)
 		SKIP(return, "needs root and lifecycle.ko");
-	ASSERT_EQ(0, pipe(sync));
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
 	reader = fork();
 	ASSERT_GE(reader, 0);
 	if (reader == 0) {
@@ -26,14 +27,18 @@ TEST(non_root_sees_own_uid_only)
 		size_t i;
 		char c;
 
-		if (setgid(NOBODY) || setuid(NOBODY) || lc_open(&log))
+		close(up[0]);
+		close(down[1]);
+		if (setgid(NOBODY) || setuid(NOBODY))
 			_exit(1);
+		if (lc_open(&log))
+			_exit(7);
 		/* Our own child, as nobody. */
 		mine = fork();
 		if (mine == 0)
 			_exit(4);
 		waitpid(mine, &status, 0);
-		if (write(sync[1], "r", 1) != 1 || read(sync[0], &c, 1) != 1)
+		if (write(up[1], "r", 1) != 1 || read(down[0], &c, 1) != 1)
 			_exit(2);
 		ex = lc_wait(&log, 0, "exit", mine, LC_TIMEOUT_MS);
 		if (!ex || lc_num(ex, "code") != 4)
@@ -52,13 +57,19 @@ TEST(non_root_sees_own_uid_only)
 		_exit(0);
 	}
 	/* A root process acts while the nobody reader reads. */
-	ASSERT_EQ('r', lc_sync_wait(sync[0]));
+	close(up[1]);
+	close(down[0]);
+	if (lc_sync_wait(up[0]) != 'r') {
+		waitpid(reader, &status, 0);
+		ASSERT_EQ(0, WEXITSTATUS(status))
+			TH_LOG("1 setuid, 7 open failed");
+	}
 	root_child = fork();
 	ASSERT_GE(root_child, 0);
 	if (root_child == 0)
 		_exit(3);
 	ASSERT_EQ(root_child, waitpid(root_child, &status, 0));
-	ASSERT_EQ(0, lc_sync_wake(sync[1], 'g'));
+	ASSERT_EQ(0, lc_sync_wake(down[1], 'g'));
 	ASSERT_EQ(reader, waitpid(reader, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status))
