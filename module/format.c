@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * format.c - one record as one line of /proc/lifecycle (see lifecycle.h).
+ *
+ * Lines are written with a few small helpers rather than vsnprintf():
+ * a follower formats every record, and this is most of its cost.
  */
 #include <linux/kernel.h>
-#include <linux/pid.h>
 #include <linux/pid_namespace.h>
-#include <linux/rcupdate.h>
 #include "lc.h"
 
 static const char *const lc_event_names[] = LC_EVENT_NAMES;
@@ -14,6 +15,92 @@ static const char *const lc_reason_names[] = LC_REPARENT_NAMES;
 static const char *const lc_sigresult_names[] = LC_SIGRESULT_NAMES;
 
 static_assert(ARRAY_SIZE(lc_event_names) == LC_EV_COUNT);
+
+/* An output cursor; writes past end are dropped. */
+struct lc_out {
+	char *p;
+	char *end;
+};
+
+static void out_c(struct lc_out *o, char c)
+{
+	if (o->p < o->end)
+		*o->p++ = c;
+}
+
+static void out_s(struct lc_out *o, const char *s)
+{
+	while (*s)
+		out_c(o, *s++);
+}
+
+static void out_u(struct lc_out *o, u64 v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		out_c(o, tmp[--n]);
+}
+
+static void out_d(struct lc_out *o, s64 v)
+{
+	if (v < 0) {
+		out_c(o, '-');
+		v = -v;
+	}
+	out_u(o, v);
+}
+
+/* " key=" then a signed number */
+static void out_kd(struct lc_out *o, const char *key, s64 v)
+{
+	out_s(o, key);
+	out_d(o, v);
+}
+
+static void out_kb(struct lc_out *o, const char *key, bool b)
+{
+	out_s(o, key);
+	out_c(o, b ? '1' : '0');
+}
+
+static void out_hex(struct lc_out *o, u64 v)
+{
+	int shift = 60;
+
+	out_s(o, "0x");
+	while (shift > 0 && !(v >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		out_c(o, hex_asc[(v >> shift) & 0xf]);
+}
+
+/* Escape all but 0x21..0x7e and '\' ','; argv turns NULs into ','. */
+static void out_esc(struct lc_out *o, const char *src, size_t len, bool argv)
+{
+	size_t i;
+
+	if (argv && len && !src[len - 1])
+		len--;
+	for (i = 0; i < len; i++) {
+		unsigned char c = src[i];
+
+		if (argv && !c) {
+			out_c(o, ',');
+		} else if (c > 0x20 && c < 0x7f && c != '\\' && c != ',') {
+			out_c(o, c);
+		} else {
+			out_s(o, "\\x");
+			out_c(o, hex_asc_hi(c));
+			out_c(o, hex_asc_lo(c));
+		}
+	}
+}
 
 /**
  * lc_escape() - copy bytes, escaping all but 0x21..0x7e and '\' ','
@@ -28,112 +115,108 @@ static_assert(ARRAY_SIZE(lc_event_names) == LC_EV_COUNT);
 size_t lc_escape(char *dst, size_t size, const char *src, size_t len,
 		 bool argv)
 {
-	size_t i, o = 0;
+	struct lc_out o = { dst, dst + size - 1 };
 
-	if (argv && len && !src[len - 1])
-		len--;
-	for (i = 0; i < len && o + 5 <= size; i++) {
-		unsigned char c = src[i];
-
-		if (argv && !c)
-			dst[o++] = ',';
-		else if (c > 0x20 && c < 0x7f && c != '\\' && c != ',')
-			dst[o++] = c;
-		else
-			o += scnprintf(dst + o, size - o, "\\x%02x", c);
-	}
-	dst[o] = '\0';
-	return o;
+	out_esc(&o, src, len, argv);
+	*o.p = '\0';
+	return o.p - dst;
 }
 
-static const char *lc_bool(bool b)
-{
-	return b ? "1" : "0";
-}
-
-static int lc_fmt_exit(const struct lc_record *r, char *buf, size_t size)
+static void lc_fmt_exit(const struct lc_record *r, struct lc_out *o)
 {
 	int st = r->exit.status;
-	int sig = st & 0x7f;
 
-	if (sig)
-		return scnprintf(buf, size,
-				 " status=%d code=- signal=%d core=%s group_dead=%s",
-				 st, sig, lc_bool(st & 0x80),
-				 lc_bool(r->exit.group_dead));
-	return scnprintf(buf, size,
-			 " status=%d code=%d signal=- core=0 group_dead=%s",
-			 st, (st >> 8) & 0xff, lc_bool(r->exit.group_dead));
+	out_kd(o, " status=", st);
+	if (st & 0x7f) {
+		out_kd(o, " code=- signal=", st & 0x7f);
+		out_kb(o, " core=", st & 0x80);
+	} else {
+		out_kd(o, " code=", (st >> 8) & 0xff);
+		out_s(o, " signal=- core=0");
+	}
+	out_kb(o, " group_dead=", r->exit.group_dead);
 }
 
-static int lc_fmt_exec(const struct lc_record *r, char *buf, size_t size)
+static void lc_fmt_exec(const struct lc_record *r, struct lc_out *o)
 {
-	char esc[LC_FILENAME_LEN * 4 + 1];
-	int n;
-
-	lc_escape(esc, sizeof(esc), r->exec.filename,
-		  strnlen(r->exec.filename, LC_FILENAME_LEN), false);
-	n = scnprintf(buf, size, " old_pid=%d filename=%s filename_trunc=%s argv=",
-		      r->exec.old_pid, esc,
-		      lc_bool(r->exec.filename_trunc));
-	n += lc_escape(buf + n, size - n, r->exec.argv, r->exec.argv_len, true);
-	n += scnprintf(buf + n, size - n, " argv_trunc=%s",
-		       lc_bool(r->exec.argv_trunc));
-	return n;
+	out_kd(o, " old_pid=", r->exec.old_pid);
+	out_s(o, " filename=");
+	out_esc(o, r->exec.filename,
+		strnlen(r->exec.filename, LC_FILENAME_LEN), false);
+	out_kb(o, " filename_trunc=", r->exec.filename_trunc);
+	out_s(o, " argv=");
+	out_esc(o, r->exec.argv, r->exec.argv_len, true);
+	out_kb(o, " argv_trunc=", r->exec.argv_trunc);
 }
 
-static int lc_fmt_details(const struct lc_record *r, char *buf, size_t size)
+static void lc_fmt_signal(const struct lc_record *r, struct lc_out *o)
+{
+	out_kd(o, " signal=", r->signal.sig);
+	out_kd(o, " sender_pid=", r->signal.sender_pid);
+	out_kd(o, " sender_tgid=", r->signal.sender_tgid);
+	out_s(o, " result=");
+	out_s(o, r->signal.result < ARRAY_SIZE(lc_sigresult_names) ?
+		 lc_sigresult_names[r->signal.result] : "unknown");
+	out_kb(o, " group=", r->signal.group);
+}
+
+static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 {
 	switch (r->type) {
 	case LC_EV_FORK:
-		return scnprintf(buf, size,
-				 " creator_pid=%d creator_tgid=%d clone_flags=0x%llx thread=%s vfork=%s",
-				 r->fork.creator_pid,
-				 r->fork.creator_tgid,
-				 r->fork.clone_flags, lc_bool(r->fork.thread),
-				 lc_bool(r->fork.vfork));
+		out_kd(o, " creator_pid=", r->fork.creator_pid);
+		out_kd(o, " creator_tgid=", r->fork.creator_tgid);
+		out_s(o, " clone_flags=");
+		out_hex(o, r->fork.clone_flags);
+		out_kb(o, " thread=", r->fork.thread);
+		out_kb(o, " vfork=", r->fork.vfork);
+		break;
 	case LC_EV_EXEC:
-		return lc_fmt_exec(r, buf, size);
+		lc_fmt_exec(r, o);
+		break;
 	case LC_EV_EXIT:
-		return lc_fmt_exit(r, buf, size);
+		lc_fmt_exit(r, o);
+		break;
 	case LC_EV_REAP:
-		return scnprintf(buf, size,
-				 " reaper_pid=%d reaper_tgid=%d how=%s zombie_ns=%llu",
-				 r->reap.reaper_pid,
-				 r->reap.reaper_tgid,
-				 lc_reap_names[r->reap.how], r->reap.zombie_ns);
+		out_kd(o, " reaper_pid=", r->reap.reaper_pid);
+		out_kd(o, " reaper_tgid=", r->reap.reaper_tgid);
+		out_s(o, " how=");
+		out_s(o, lc_reap_names[r->reap.how]);
+		out_kd(o, " zombie_ns=", r->reap.zombie_ns);
+		break;
 	case LC_EV_REPARENT:
-		return scnprintf(buf, size,
-				 " old_ppid=%d new_ppid=%d reason=%s zombie=%s",
-				 r->reparent.old_ppid,
-				 r->reparent.new_ppid,
-				 lc_reason_names[r->reparent.reason],
-				 lc_bool(r->reparent.zombie));
+		out_kd(o, " old_ppid=", r->reparent.old_ppid);
+		out_kd(o, " new_ppid=", r->reparent.new_ppid);
+		out_s(o, " reason=");
+		out_s(o, lc_reason_names[r->reparent.reason]);
+		out_kb(o, " zombie=", r->reparent.zombie);
+		break;
 	case LC_EV_STOP:
 	case LC_EV_CONT:
-		return scnprintf(buf, size, " signal=%d ptrace=%s",
-				 r->stop.sig, lc_bool(r->stop.ptrace));
+		out_kd(o, " signal=", r->stop.sig);
+		out_kb(o, " ptrace=", r->stop.ptrace);
+		break;
 	case LC_EV_SIGNAL:
-		return scnprintf(buf, size,
-				 " signal=%d sender_pid=%d sender_tgid=%d result=%s group=%s",
-				 r->signal.sig, r->signal.sender_pid,
-				 r->signal.sender_tgid,
-				 r->signal.result < ARRAY_SIZE(lc_sigresult_names) ?
-				 lc_sigresult_names[r->signal.result] : "unknown",
-				 lc_bool(r->signal.group));
+		lc_fmt_signal(r, o);
+		break;
 	case LC_EV_SETSID:
-		return scnprintf(buf, size, " sid=%d", r->setsid.sid);
+		out_kd(o, " sid=", r->setsid.sid);
+		break;
 	case LC_EV_SETPGID:
-		return scnprintf(buf, size, " pgid=%d old_pgid=%d",
-				 r->setpgid.pgid,
-				 r->setpgid.old_pgid);
+		out_kd(o, " pgid=", r->setpgid.pgid);
+		out_kd(o, " old_pgid=", r->setpgid.old_pgid);
+		break;
 	case LC_EV_STATE:
-		return scnprintf(buf, size, " from=%c to=%c prev_ns=%llu",
-				 r->state.from, r->state.to, r->state.prev_ns);
+		out_s(o, " from=");
+		out_c(o, r->state.from);
+		out_s(o, " to=");
+		out_c(o, r->state.to);
+		out_kd(o, " prev_ns=", r->state.prev_ns);
+		break;
 	case LC_EV_LOST:
-		return scnprintf(buf, size, " count=%llu", r->lost.count);
+		out_kd(o, " count=", r->lost.count);
+		break;
 	}
-	return 0;
 }
 
 /**
@@ -149,21 +232,29 @@ static int lc_fmt_details(const struct lc_record *r, char *buf, size_t size)
 int lc_format(struct lc_record *r, struct pid_namespace *ns,
 	      char *buf, size_t size)
 {
-	char comm[LC_COMM_LEN * 4 + 1];
-	int n;
+	struct lc_out o = { buf, buf + size - 2 };	/* '\n' and NUL */
 
 	if (ns != &init_pid_ns && r->type != LC_EV_LOST &&
 	    !lc_pidns_view(r, ns))
 		return 0;
+	out_u(&o, r->seq);
+	out_c(&o, ' ');
+	out_u(&o, r->ts);
+	out_c(&o, ' ');
+	out_u(&o, r->cpu);
+	out_c(&o, ' ');
+	out_s(&o, lc_event_names[r->type]);
+	out_kd(&o, " ", r->pid);
+	out_kd(&o, " ", r->tgid);
+	out_kd(&o, " ", r->ppid);
+	out_kd(&o, " ", r->uid);
+	out_c(&o, ' ');
 	if (r->type == LC_EV_LOST)
-		strscpy(comm, "-", sizeof(comm));
+		out_c(&o, '-');
 	else
-		lc_escape(comm, sizeof(comm), r->comm,
-			  strnlen(r->comm, LC_COMM_LEN), false);
-	n = scnprintf(buf, size, "%llu %llu %u %s %d %d %d %u %s", r->seq,
-		      r->ts, r->cpu, lc_event_names[r->type], r->pid, r->tgid,
-		      r->ppid, r->uid, comm);
-	n += lc_fmt_details(r, buf + n, size - n);
-	n += scnprintf(buf + n, size - n, "\n");
-	return n;
+		out_esc(&o, r->comm, strnlen(r->comm, LC_COMM_LEN), false);
+	lc_fmt_details(r, &o);
+	*o.p++ = '\n';
+	*o.p = '\0';
+	return o.p - buf;
 }

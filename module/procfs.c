@@ -22,6 +22,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/mm.h>
 #include "lc.h"
 #include "stats.h"
 
@@ -36,10 +37,10 @@ struct lc_reader {
 	bool admin;
 	bool follow;
 	bool header_done;
-	size_t len;			/* bytes in line */
-	size_t off;			/* bytes of line already read */
+	size_t len;			/* bytes of lines in buf */
+	size_t off;			/* bytes of buf already read */
 	struct lc_record rec;
-	char line[LC_LINE_MAX];
+	char buf[8 * LC_LINE_MAX];	/* whole lines, formatted ahead */
 };
 
 static struct proc_dir_entry *lc_proc;
@@ -54,15 +55,17 @@ static bool lc_visible(const struct lc_reader *rd, const struct lc_record *r)
 	       r->uid == from_kuid_munged(&init_user_ns, rd->uid);
 }
 
-/* Format the next line into rd->line. Return 1, 0 at the end, or -errno. */
+/* Append the next line to rd->buf. Return 1, or 0 at the end. */
 static int lc_next_line(struct lc_reader *rd)
 {
+	char *line = rd->buf + rd->len;
+	size_t room = sizeof(rd->buf) - rd->len;
 	u64 lost;
-	int ret;
+	int ret, n;
 
 	if (!rd->header_done) {
-		rd->len = scnprintf(rd->line, sizeof(rd->line), LC_HEADER_FMT,
-				    LC_FORMAT_VERSION);
+		rd->len += scnprintf(line, room, LC_HEADER_FMT,
+				     LC_FORMAT_VERSION);
 		rd->header_done = true;
 		return 1;
 	}
@@ -73,7 +76,6 @@ static int lc_next_line(struct lc_reader *rd)
 		if (ret == -EPIPE) {
 			memset(&rd->rec, 0, sizeof(rd->rec));
 			rd->rec.type = LC_EV_LOST;
-			strscpy(rd->rec.comm, "-", sizeof(rd->rec.comm));
 			rd->rec.seq = rd->seq - lost;
 			rd->rec.ts = ktime_get_boot_fast_ns();
 			rd->rec.cpu = raw_smp_processor_id();
@@ -84,10 +86,11 @@ static int lc_next_line(struct lc_reader *rd)
 		}
 		if (!lc_visible(rd, &rd->rec))
 			continue;
-		rd->len = lc_format(&rd->rec, rd->ns, rd->line,
-				    sizeof(rd->line));
-		if (rd->len)
+		n = lc_format(&rd->rec, rd->ns, line, room);
+		if (n) {
+			rd->len += n;
 			return 1;
+		}
 	}
 }
 
@@ -97,17 +100,25 @@ static bool lc_ready(struct lc_reader *rd)
 	       READ_ONCE(rd->seq) < lc_log_head();
 }
 
-/* Make a line available; wait for one only when asked and nothing read. */
-static int lc_fill(struct lc_reader *rd, struct file *f, bool may_wait)
+/*
+ * Format up to @want bytes of whole lines into the empty rd->buf; wait for
+ * a record only when following, asked to, and nothing was read yet.
+ * Return 1 when there are lines, 0 at the end, or -errno.
+ */
+static int lc_fill(struct lc_reader *rd, struct file *f, bool may_wait,
+		   size_t want)
 {
 	int ret;
 
 	for (;;) {
 		if (lc_log_dying())
 			return 0;
-		ret = lc_next_line(rd);
-		if (ret)
-			return ret;
+		while (rd->len < want &&
+		       rd->len + LC_LINE_MAX <= sizeof(rd->buf) &&
+		       lc_next_line(rd))
+			;
+		if (rd->len)
+			return 1;
 		if (!rd->follow || !may_wait)
 			return 0;
 		if (f->f_flags & O_NONBLOCK)
@@ -131,12 +142,12 @@ static ssize_t lc_proc_read(struct file *f, char __user *buf, size_t count,
 		if (rd->off == rd->len) {
 			rd->off = 0;
 			rd->len = 0;
-			ret = lc_fill(rd, f, done == 0);
+			ret = lc_fill(rd, f, done == 0, count - done);
 			if (ret <= 0)
 				break;
 		}
 		n = min(count - done, rd->len - rd->off);
-		if (copy_to_user(buf + done, rd->line + rd->off, n)) {
+		if (copy_to_user(buf + done, rd->buf + rd->off, n)) {
 			ret = -EFAULT;
 			break;
 		}
@@ -186,7 +197,7 @@ static int lc_proc_open(struct inode *inode, struct file *f)
 {
 	struct lc_reader *rd;
 
-	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
+	rd = kvzalloc(sizeof(*rd), GFP_KERNEL);
 	if (!rd)
 		return -ENOMEM;
 	mutex_init(&rd->lock);
@@ -212,7 +223,7 @@ static int lc_proc_release(struct inode *inode, struct file *f)
 	mutex_unlock(&lc_reader_list_lock);
 	put_pid_ns(rd->ns);
 	mutex_destroy(&rd->lock);
-	kfree(rd);
+	kvfree(rd);
 	atomic_dec(&lc_readers);
 	return 0;
 }
