@@ -110,6 +110,8 @@ extern unsigned int lc_lineage_size;
 extern unsigned int lc_track_size;
 extern unsigned int lc_argv_max;
 extern unsigned int lc_fallback_mask;
+extern unsigned int lc_all_gid;
+#define LC_NO_GID	0xffffffffU
 extern unsigned int lc_event_mask;
 
 /* log.c: the bounded, seq-numbered event log */

@@ -17,6 +17,7 @@ unsigned int lc_lineage_size = 8192;
 unsigned int lc_track_size = 64;
 unsigned int lc_argv_max = LC_ARGV_LEN;
 unsigned int lc_fallback_mask;
+unsigned int lc_all_gid = LC_NO_GID;
 /* All events but per-thread state changes, which need a selection. */
 unsigned int lc_event_mask = (1U << LC_EV_COUNT) - 1;
 
@@ -71,3 +72,5 @@ LC_PARAM(argv_max, lc_argv_max, 0, LC_ARGV_LEN, false,
 	 "bytes of argv kept per exec, 0..160 (default 160)");
 LC_PARAM(fallback, lc_fallback_mask, 0, (1U << LC_HOOK_COUNT) - 1, false,
 	 "kprobe hooks to leave unregistered, as a bit mask, to use their fallbacks (bit 0 reparent, 1 reap, 2 stop/cont, 3 setsid, 4 setpgid)");
+LC_PARAM(all_gid, lc_all_gid, 0, LC_NO_GID, false,
+	 "a group whose members see every record, as root does (default none: 4294967295)");

@@ -203,7 +203,9 @@ static int lc_proc_open(struct inode *inode, struct file *f)
 	mutex_init(&rd->lock);
 	rd->ns = get_pid_ns(proc_pid_ns(inode->i_sb));
 	rd->uid = f->f_cred->uid;
-	rd->admin = file_ns_capable(f, &init_user_ns, CAP_SYS_ADMIN);
+	rd->admin = file_ns_capable(f, &init_user_ns, CAP_SYS_ADMIN) ||
+		    (lc_all_gid != LC_NO_GID &&
+		     in_group_p(make_kgid(&init_user_ns, lc_all_gid)));
 	rd->seq = lc_log_first();
 	rd->opener = current->tgid;
 	f->private_data = rd;
