@@ -348,4 +348,38 @@ TEST_F_TIMEOUT(reload, unload_with_readers, 280)
 	EXPECT_GE(hups[0], RELOADS - 2);
 }
 
+/*
+ * Nonsense parameters fail the load with EINVAL; the module then loads
+ * with its real parameters and works.  The storm variant loads under
+ * load as well.
+ */
+TEST_F(reload, bad_params_refused)
+{
+	static const char *const bad[] = {
+		"log_size=300", "log_size=128", "log_size=abc",
+		"log_size=4294967296", "lineage_size=0", "lineage_size=-1",
+		"track_size=0", "track_size=5000", "argv_max=161",
+		"fallback=32", "all_gid=4294967296", "log_size=",
+	};
+	unsigned int i;
+	int fd;
+
+	ASSERT_EQ(0, syscall(SYS_delete_module, self->name, O_NONBLOCK))
+		TH_LOG("delete_module %s: %s", self->name, strerror(errno));
+	fd = open(self->path, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, syscall(SYS_finit_module, fd, bad[i], 0))
+			TH_LOG("%s was accepted", bad[i]);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("%s: %s", bad[i],
+						strerror(errno));
+		EXPECT_NE(0, access(LC_PATH, F_OK));
+	}
+	ASSERT_EQ(0, syscall(SYS_finit_module, fd, self->params, 0))
+		TH_LOG("finit_module %s: %s", self->path, strerror(errno));
+	close(fd);
+	check_fresh(_metadata);
+}
+
 TEST_HARNESS_MAIN

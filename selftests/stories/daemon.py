@@ -7,38 +7,26 @@ daemon waits until it has been adopted, calls setsid(), lives SECONDS
 (default 0.5) and exits 4.  The parent reaps the child, then prints
 "daemon: parent=P child=C daemon=D adopter=A sid=S" and exits 0.
 """
-import ctypes
 import os
 import sys
 import time
 
-libc = ctypes.CDLL(None)
-
-
-def name(comm):
-    libc.prctl(15, comm.encode(), 0, 0, 0)  # PR_SET_NAME
-
-
 live = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
-name("dparent")
 r, w = os.pipe()
 child = os.fork()
 if child == 0:
-    name("dchild")
+    mid = os.getpid()
     if os.fork() == 0:
-        name("daemon")
-        mid = os.getppid()
         while os.getppid() == mid:
             time.sleep(0.01)
-        sid = os.setsid()
-        os.write(w, b"%d %d %d\n" % (os.getpid(), os.getppid(), sid))
+        os.setsid()
+        os.write(w, b"%d %d %d" % (os.getpid(), os.getppid(), os.getsid(0)))
         os.close(w)
         time.sleep(live)
         os._exit(4)
     os._exit(0)
 os.close(w)
 os.waitpid(child, 0)
-daemon, adopter, sid = os.read(r, 100).split()
-print("daemon: parent=%d child=%d daemon=%s adopter=%s sid=%s" %
-      (os.getpid(), child, daemon.decode(), adopter.decode(), sid.decode()),
-      flush=True)
+daemon, adopter, sid = os.read(r, 100).decode().split()
+print("daemon: parent=%d child=%d daemon=%s adopter=%s sid=%s"
+      % (os.getpid(), child, daemon, adopter, sid), flush=True)
