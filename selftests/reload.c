@@ -349,6 +349,29 @@ TEST_F_TIMEOUT(reload, unload_with_readers, 280)
 }
 
 /*
+ * 100 unload/load cycles (20 under the storm, where each unload waits for
+ * RCU grace periods behind the forks), each with a reader open across it.
+ */
+TEST_F_TIMEOUT(reload, hundred_cycles, 600)
+{
+	int i, fd, lc, cycles = variant->storm ? 20 : 100;
+
+	fd = open(self->path, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	for (i = 0; i < cycles; i++) {
+		lc = open(LC_PATH, O_RDONLY);
+		ASSERT_GE(lc, 0) TH_LOG("cycle %d: %s", i, strerror(errno));
+		ASSERT_EQ(0, syscall(SYS_delete_module, self->name, O_NONBLOCK))
+			TH_LOG("cycle %d: delete_module: %s", i, strerror(errno));
+		ASSERT_EQ(0, syscall(SYS_finit_module, fd, self->params, 0))
+			TH_LOG("cycle %d: finit_module: %s", i, strerror(errno));
+		close(lc);
+	}
+	close(fd);
+	check_fresh(_metadata);
+}
+
+/*
  * Nonsense parameters fail the load with EINVAL; the module then loads
  * with its real parameters and works.  The storm variant loads under
  * load as well.
