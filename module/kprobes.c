@@ -21,6 +21,7 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
+#include <linux/sched/jobctl.h>
 #include <linux/sched/signal.h>
 #include "lc.h"
 
@@ -117,8 +118,9 @@ static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
 		r.stop.sig = SIGCONT;
 	else if (for_ptracer)
 		r.stop.sig = t->exit_code & 0x7f;
-	else
-		r.stop.sig = t->signal->group_exit_code & 0x7f;
+	else	/* a SIGCONT racing the notification zeroes group_exit_code */
+		r.stop.sig = (t->jobctl & JOBCTL_STOP_SIGMASK) ?:
+			     t->signal->group_exit_code & 0x7f;
 	lc_emit(&r);
 	return 0;
 }
