@@ -7,11 +7,18 @@
 #   make kmod KVER=V     the module for one kernel, into build/kmod/V/
 #   make selftests       build selftests/*.c into build/selftests/
 #   make vm [KVER=V]     interactive shell in a VM with the module loaded
-#   make check           everything CI checks (DEBUG=1 adds the debug kernel)
+#   make check           everything CI checks (DEBUG=0 leaves out the debug kernel)
+#   make check-debug     the suite on the KASAN/lockdep/kmemleak kernel only
 #   make checkpatch      checkpatch.pl over every C file
 #   make demo            a small process story, recorded and shown
+#   make tutorial        docs/tutorial.md, regenerated from runs in the VM
+#   make install         the module (for KDIR), the reader and its man page
+#   make dkms-install    the module under DKMS (rebuilt for new kernels)
+#   make dkms-remove     and out again
 #   make clean
 
+# The same as PACKAGE_VERSION in dkms.conf (scripts/dkms-check.sh checks).
+VERSION := 0.1
 KVER   ?= 6.12.117+deb12-amd64
 KVERS  := $(shell scripts/kmod.sh list)
 
@@ -46,6 +53,12 @@ vm: kmod
 check:
 	scripts/check.sh
 
+# The debug kernel is plain 6.12.N (no Debian suffix), from ../shared/kernels.
+check-debug:
+	scripts/install-deps.sh
+	KVERS="$$(scripts/kmod.sh list --debug | grep -v -e -amd64)" \
+		scripts/check.sh deps build selftests
+
 checkpatch:
 	scripts/check.sh checkpatch
 
@@ -55,10 +68,46 @@ demo:
 	-$(MAKE) -C userspace	# the demo notes a missing reader
 	scripts/vm.sh -k $(KVER) -- scripts/demo-story.sh
 
+tutorial: kmod
+	scripts/tutorial.sh -k $(KVER)
+
+# install: modules_install puts the module in /lib/modules/KREL/extra/ and
+# runs depmod; DESTDIR=dir stages everything under dir instead.
+PREFIX ?= /usr/local
+KREL    = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+DKMS_SRC = /usr/src/lifecycle-$(VERSION)
+
+install: module userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	install -D -m 0755 userspace/lifecycle $(DESTDIR)$(PREFIX)/bin/lifecycle
+	install -D -m 0644 userspace/lifecycle.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/lifecycle.1
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+uninstall:
+	rm -f /lib/modules/$(KREL)/extra/module/lifecycle.ko \
+		$(PREFIX)/bin/lifecycle $(PREFIX)/share/man/man1/lifecycle.1
+	depmod -a $(KREL)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	scripts/dkms-src.sh $(DKMS_SRC)
+	dkms add -m lifecycle -v $(VERSION)
+	dkms install -m lifecycle -v $(VERSION)
+
+dkms-remove:
+	-dkms remove -m lifecycle -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+dkms-check:
+	scripts/dkms-check.sh
+
 clean:
 	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C userspace clean
 	-$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all module userspace modules-all kmod selftests vm check checkpatch demo clean
+.PHONY: all module userspace modules-all kmod selftests vm check check-debug checkpatch demo clean \
+	tutorial install uninstall dkms-install dkms-remove dkms-check

@@ -3,10 +3,11 @@
 #
 # check.sh [STEP...] - everything "make check" checks.
 #
-# STEPs: deps build checkpatch kernel-doc userspace selftests (default: all).
+# STEPs: deps build checkpatch kernel-doc userspace selftests tutorial dkms
+# stories (default: all).
 # Each check prints one PASS/FAIL line, with the tail of its log on failure
 # (logs in build/check/).  The selftests run in a VM on every supported
-# kernel (scripts/kmod.sh list; DEBUG=1 adds the debug kernel); every TAP
+# kernel (scripts/kmod.sh list; DEBUG=0 drops the debug kernel); every TAP
 # result counts as one check, and so does each VM run (kernel warnings,
 # timeout, module unload).  The last line is "N passed, N failed".
 set -uo pipefail
@@ -15,7 +16,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LOGS=$ROOT/build/check
 mkdir -p "$LOGS"
-KVERS=$(scripts/kmod.sh list ${DEBUG:+--debug})
+# The debug kernel (KASAN, lockdep, kmemleak) is included whenever it is
+# installed (install-deps installs it from ../shared/kernels); DEBUG=0
+# leaves it out.  KVERS="..." chooses the kernels outright.
+DEBUG=${DEBUG:-1}
+[ "$DEBUG" = 0 ] && DEBUG=
+KVERS=${KVERS:-$(scripts/kmod.sh list ${DEBUG:+--debug})}
 pass=0 fail=0
 
 ok()  { echo "PASS: $1"; pass=$((pass + 1)); }
@@ -105,6 +111,43 @@ selftests_on() {
 	echo "selftests on $k: $1 passed, $2 failed"
 }
 
+# scripts/tutorial.sh --check: one VM per kernel; each experiment of
+# docs/tutorial/ counts, and so does each VM run.
+tutorial_on() {
+	local log=$LOGS/tutorial-$1.log
+	scripts/tutorial.sh --check -k "$1" > "$log" 2>&1
+	grep -E '^(FAIL: |    )' "$log"
+	pass=$((pass + $(grep -c '^PASS: ' "$log")))
+	fail=$((fail + $(grep -c '^FAIL: ' "$log")))
+	grep -q '^PASS: tutorial .* [0-9][0-9]-' "$log" ||
+		bad "tutorial on $1: no experiment ran (log: $log)"
+	echo "tutorial on $1: $(tail -n 1 "$log")"
+}
+
+# scripts/reader-stories.sh: one VM per kernel; the stories are shown, each
+# counts, and so does the VM run (kernel warnings, timeout).
+stories_on() {
+	local k=$1 log=$LOGS/stories-$1.log name res
+	local cmd="scripts/reader-stories.sh -o build/vm-out/stories-$k"
+
+	if scripts/vm.sh -k "$k" -- "$cmd; echo stories exit \$?" > "$log" 2>&1
+	then
+		ok "vm stories $k"
+	else
+		bad "vm stories $k (log: $log)"
+	fi
+	tr -d '\r' < "$log" | sed -n '/^== story /,/^story [^ ]*: /p' |
+		grep -v '^story [^ ]*: \|^\[ *[0-9.]*\] ' | sed 's/^/    /'
+	while read -r _ name res; do
+		if [ "$res" = ok ]; then
+			ok "story ${name%:} on $k"
+		else
+			bad "story ${name%:} on $k: $res"
+		fi
+	done < <(tr -d '\r' < "$log" | grep '^story [^ ]*: ')
+	grep -q '^story ' "$log" || bad "stories on $k: none told (log: $log)"
+}
+
 run_step() {
 	case $1 in
 	deps)	step "install-deps" sh scripts/install-deps.sh
@@ -120,7 +163,8 @@ run_step() {
 		step "kernel-doc" kernel_doc ;;
 	userspace)
 		step "userspace build" make -C userspace
-		step "userspace test" userspace_test ;;
+		step "userspace test" userspace_test
+		step "userspace fuzz-short" make -C userspace fuzz-short ;;
 	selftests)
 		step "selftests build" make -C selftests
 		for k in $KVERS; do
@@ -130,12 +174,24 @@ run_step() {
 				bad "selftests on $k: no module (build failed?)"
 			fi
 		done ;;
+	tutorial)
+		for k in $KVERS; do
+			tutorial_on "$k"
+		done ;;
+	dkms)	step "dkms build (6.1, 6.12)" scripts/dkms-check.sh ;;
+	stories)
+		make -s -C userspace > /dev/null 2>&1 ||
+			bad "stories: the reader does not build"
+		for k in $KVERS; do
+			stories_on "$k"
+		done ;;
 	*)	echo "check.sh: unknown step $1" >&2; exit 2 ;;
 	esac
 }
 
 main() {
-	[ $# -gt 0 ] || set -- deps build checkpatch kernel-doc userspace selftests
+	[ $# -gt 0 ] || set -- deps build checkpatch kernel-doc userspace selftests \
+		tutorial dkms stories
 	for s in "$@"; do
 		run_step "$s"
 	done

@@ -138,7 +138,7 @@ static void follower(int ctl, int out, int parent, bool sleeper)
 			usleep(5000);	/* batch: let records gather */
 		}
 		if (poll(pfd + (sleeper && !s.marker), 2 -
-			 (sleeper && !s.marker), 300000) <= 0) {
+			 (sleeper && !s.marker), -1) <= 0) {
 			fprintf(stderr, "# reader %d: poll timed out after %llu records, seq %llu, marker %d\n",
 				getpid(), s.records, s.last_seq, s.marker);
 			_exit(3);
