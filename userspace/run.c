@@ -231,6 +231,7 @@ static void tell_story(struct run_ctx *c)
 	tl_init(&t, stdout, c->o->color, c->o->utf8);
 	tl_print_all(&t, c->log.v, c->log.show, c->log.n);
 	tl_free(&t);
+	fflush(stdout);		/* the note after the story it is about */
 	if (c->nalive)
 		fprintf(stderr, "lifecycle: %zu process(es) not seen reaped\n",
 			c->nalive);

@@ -43,6 +43,8 @@ static bool has_suffix(const char *s, const char *x)
 
 static enum stat_group group_of(const char *n)
 {
+	if (has_prefix(n, "reader"))	/* readerN_lost too */
+		return G_READERS;
 	if (has_suffix(n, "_lost") || has_suffix(n, "_nmissed") ||
 	    has_prefix(n, "lost_") || !strcmp(n, "lineage_full") ||
 	    !strcmp(n, "lineage_missing") || !strcmp(n, "argv_faults") ||
@@ -54,8 +56,6 @@ static enum stat_group group_of(const char *n)
 	if (has_prefix(n, "log_") || has_prefix(n, "lineage_") ||
 	    has_prefix(n, "track_") || has_suffix(n, "_bytes"))
 		return G_MEMORY;
-	if (has_prefix(n, "reader"))
-		return G_READERS;
 	if (has_prefix(n, "hook_") || has_prefix(n, "tracepoint_") ||
 	    has_prefix(n, "kprobe_"))
 		return G_HOOKS;
@@ -137,9 +137,16 @@ static int stats_read(FILE *f, const char *src, struct stats *st)
 	return ret;
 }
 
+/*
+ * A kprobe that could not be registered leaves its job to a fallback; a
+ * tracepoint is only attached while it is needed (state tracking, or as
+ * the reap kprobe's fallback).
+ */
 static void print_value(const struct stat_line *s, enum stat_group g)
 {
-	if (g == G_HOOKS && !has_suffix(s->name, "_nmissed"))
+	if (g == G_HOOKS && has_prefix(s->name, "tracepoint_"))
+		printf("%s\n", s->value ? "attached" : "detached");
+	else if (g == G_HOOKS && !has_suffix(s->name, "_nmissed"))
 		printf("%s\n", s->value ? "live" : "fallback");
 	else if (!strcmp(s->name, "event_mask"))
 		printf("0x%llx\n", s->value);
@@ -153,8 +160,12 @@ static void stats_text(const struct stats *st)
 {
 	enum stat_group g;
 	size_t i;
+	int w = 24;
 	bool any;
 
+	for (i = 0; i < st->n; i++)
+		if ((int)strlen(st->v[i].name) > w)
+			w = strlen(st->v[i].name);
 	for (g = 0; g < G_COUNT; g++) {
 		any = false;
 		for (i = 0; i < st->n; i++) {
@@ -163,7 +174,7 @@ static void stats_text(const struct stats *st)
 			if (!any)
 				printf("%s%s:\n", g ? "\n" : "", group_names[g]);
 			any = true;
-			printf("  %-32s ", st->v[i].name);
+			printf("  %-*s ", w, st->v[i].name);
 			print_value(&st->v[i], g);
 		}
 	}

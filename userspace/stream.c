@@ -12,14 +12,31 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "log.h"
 #include "stream.h"
 
+#define PROC_SUPER_MAGIC	0x9fa0
+
+/*
+ * A recording in a plain file polls readable for ever, so it is read by
+ * naps.  /proc/lifecycle is a regular file too, but a procfs one that polls
+ * and knows LC_IOC_TAIL.
+ */
+static bool plain_file(int fd)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return false;
+	return fstatfs(fd, &sfs) || sfs.f_type != PROC_SUPER_MAGIC;
+}
+
 int stream_open(struct stream *s, const char *path, bool tail)
 {
-	struct stat st;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -27,7 +44,7 @@ int stream_open(struct stream *s, const char *path, bool tail)
 		fprintf(stderr, "lifecycle: %s: %m\n", path);
 		return -1;
 	}
-	s->regular = !fstat(s->fd, &st) && S_ISREG(st.st_mode);
+	s->regular = plain_file(s->fd);
 	/* a FIFO or file replaying a recording has no end to move to */
 	if (tail && !s->regular && ioctl(s->fd, LC_IOC_TAIL) < 0 &&
 	    errno != ENOTTY) {

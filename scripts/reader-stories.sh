@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# reader-stories.sh [-o DIR] [STORY...] - in the VM, with lifecycle.ko
+# loaded: process stories told by the real reader, and checked.
+#
+#   seed       lifecycle run -- python3 selftests/seed/fork-and-exec.py
+#   daemon     lifecycle run -- a double-fork daemon (adopted by run)
+#   daemon-init  the same daemon run plainly (adopted by init), then
+#              lifecycle -p PARENT and lifecycle tree
+#   subreaper  lifecycle run -- an orphan adopted by a child subreaper
+#   follow     lifecycle -f --new sees a new process within milliseconds
+#
+# Each story prints the reader's timeline (and tree), then checks the
+# same records through --json with selftests/stories/check.py: exact pids,
+# parents, events and their order, the words of the timeline, the lineage.
+# The last line of each is "story NAME: ok" or "story NAME: FAIL (why)";
+# the exit status is 1 if any failed.  With -o, the outputs, the raw log,
+# lineage and stats are kept in DIR (a path under build/vm-out/).
+#
+#   scripts/vm.sh -- scripts/reader-stories.sh
+set -u
+cd "$(dirname "$0")/.." || exit 1
+L=userspace/lifecycle
+CHECK=selftests/stories/check.py
+KEEP=
+[ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow
+T=$(mktemp -d) || exit 1
+fails=0
+# the seed's child prints before its execve: unbuffered, or the line is lost
+export PYTHONUNBUFFERED=1 NO_COLOR=1
+
+result() {
+	if [ "$2" = ok ]; then
+		echo "story $1: ok"
+	else
+		echo "story $1: FAIL ($2)"
+		fails=$((fails + 1))
+	fi
+}
+
+# verdict NAME CHECK-ARGS...: run the checker, print the result line
+verdict() {
+	local name=$1 why
+	shift
+	why=$(python3 "$CHECK" "$@" 2>&1) && why=ok
+	result "$name" "$(echo "$why" | head -n 1)"
+}
+
+# pid_of KEY FILE: KEY=N from the program's line
+pid_of() {
+	sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$2" | head -n 1
+}
+
+# run_story NAME PROGRAM...: lifecycle run, its story, its JSON, its tree
+run_story() {
+	local name=$1 st first p r
+	shift
+	echo "== story $name: lifecycle run -- $*"
+	$L run -- "$@" > "$T/$name.out" 2>&1
+	st=$?
+	cat "$T/$name.out"
+	if [ $st != 0 ]; then
+		result "$name" "lifecycle run exited $st"
+		return
+	fi
+	# the first line of the story: the fork of PROGRAM by run
+	first=$(sed -n '/TIME(s)/{n;p;q}' "$T/$name.out")
+	p=$(echo "$first" | awk '{print $3}')
+	r=$(echo "$first" | awk '{print $4}')
+	$L --json -p "${p:-0}" > "$T/$name.json"
+	$L tree --json > "$T/$name.tree.json"
+	echo "-- lifecycle tree $r (the run process)"
+	$L tree "${r:-0}"
+	verdict "$name" "$name" "$T/$name.out" "$T/$name.out" \
+		"$T/$name.json" "$T/$name.tree.json"
+}
+
+# wait_reaped PID: until PID's reap record is in the log (10 s at most)
+wait_reaped() {
+	local i=0
+
+	while [ $i -lt 100 ]; do
+		$L --json -e reap | grep -q "\"pid\":$1," && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+story_daemon_init() {
+	local p d
+	echo "== story daemon-init: python3 selftests/stories/daemon.py 0.3" \
+	     "(no subreaper: init adopts)"
+	python3 selftests/stories/daemon.py 0.3 > "$T/di.prog" 2>&1
+	cat "$T/di.prog"
+	p=$(pid_of parent "$T/di.prog")
+	d=$(pid_of daemon "$T/di.prog")
+	if [ -z "$p" ] || [ -z "$d" ] || ! wait_reaped "$d"; then
+		result daemon-init "the daemon did not run or was not reaped"
+		return
+	fi
+	echo "-- lifecycle -p $p"
+	$L -p "$p" | tee "$T/di.out"
+	$L --json -p "$p" > "$T/di.json"
+	$L tree --json > "$T/di.tree.json"
+	echo "-- lifecycle tree $p; lifecycle tree $d"
+	$L tree "$p"
+	$L tree "$d"
+	verdict daemon-init daemon "$T/di.prog" "$T/di.out" "$T/di.json" \
+		"$T/di.tree.json" $$
+}
+
+story_follow() {
+	local st
+
+	echo "== story follow: lifecycle -f --new, woken by new records"
+	python3 selftests/stories/follow.py "$L" > "$T/follow.out" 2>&1
+	st=$?
+	cat "$T/follow.out"
+	if [ $st = 0 ]; then
+		result follow ok
+	else
+		result follow "$(tail -n 1 "$T/follow.out" | sed "s/^FAIL: //")"
+	fi
+}
+
+for s in "$@"; do
+	case $s in
+	seed)	run_story seed python3 selftests/seed/fork-and-exec.py ;;
+	daemon)	run_story daemon python3 selftests/stories/daemon.py ;;
+	daemon-init) story_daemon_init ;;
+	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
+	follow)	story_follow ;;
+	*)	result "$s" "unknown story" ;;
+	esac
+	echo
+done
+
+if [ -n "$KEEP" ]; then
+	mkdir -p "$KEEP"
+	cp "$T"/* "$KEEP"/
+	cat /proc/lifecycle > "$KEEP/raw.txt"
+	cat /sys/kernel/debug/lifecycle/lineage > "$KEEP/lineage.txt"
+	cat /sys/kernel/debug/lifecycle/stats > "$KEEP/stats.txt"
+fi
+rm -rf "$T"
+[ "$fails" = 0 ]

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the record parser: parse.c splits a line and checks its prefix,
+ * fields.c checks the details of its event.
+ */
+#ifndef LC_FIELDS_H
+#define LC_FIELDS_H
+
+#include "parse.h"
+
+/* set p->err; returns -1 */
+__printf(2, 3) int lc_fail(struct lc_parser *p, const char *fmt, ...);
+/* a token for a message: cut short, unprintable bytes as \xHH */
+const char *lc_quote(struct lc_parser *p, const char *v);
+/* v as a number in 0..max (hex when hex) into *out; 0 or lc_fail() */
+int lc_num_value(struct lc_parser *p, const char *key, const char *v,
+		 int hex, long long max, long long *out);
+/* v unescaped into out[cap]; 0 or lc_fail() */
+int lc_str_value(struct lc_parser *p, const char *key, const char *v,
+		 size_t cap, char *out);
+/* the ntok key=value tokens after the prefix, for r->type */
+int lc_details(struct lc_parser *p, char **tok, int ntok,
+	       struct lc_record *r);
+
+#endif /* LC_FIELDS_H */
