@@ -142,6 +142,7 @@ void lc_lineage_fork(struct task_struct *child, struct task_struct *creator);
 void lc_lineage_exec(struct task_struct *t);
 bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts);
 u64 lc_lineage_reap(struct task_struct *t, u64 ts);
+void lc_lineage_zombie(struct task_struct *t, u64 ts);
 void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
 			 u64 ts);
 struct lc_changes {

@@ -46,6 +46,7 @@ struct lc_lin {
 	u64 birth;
 	u64 exec;
 	u64 exit;
+	u64 zombie;		/* when its parent was told: 0 until then */
 	u64 reap;
 	pid_t tgid;
 	pid_t creator_pid;
@@ -117,6 +118,7 @@ static struct lc_lin *lc_alloc(pid_t tgid, u64 start)
 	e->birth = 0;
 	e->exec = 0;
 	e->exit = 0;
+	e->zombie = 0;
 	e->reap = 0;
 	e->creator_pid = 0;
 	e->creator_tgid = 0;
@@ -281,6 +283,9 @@ bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts)
 			e->flags |= LIN_EXITED;
 			e->status = status;
 			e->exit = ts;
+			/* prctl(PR_SET_NAME) since exec is seen here */
+			memcpy(e->comm, t->group_leader->comm, LC_COMM_LEN);
+			e->comm[LC_COMM_LEN - 1] = '\0';
 		}
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
@@ -303,14 +308,38 @@ u64 lc_lineage_reap(struct task_struct *t, u64 ts)
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
 	e = lc_find(t->tgid, t->start_boottime);
 	if (e && !(e->flags & LIN_REAPED)) {
-		if ((e->flags & LIN_EXITED) && ts > e->exit)
-			zombie = ts - e->exit;
+		u64 since = e->zombie ?: e->exit;
+
+		if ((e->flags & LIN_EXITED) && ts > since)
+			zombie = ts - since;
 		e->flags |= LIN_REAPED;
 		e->reap = ts;
 		list_add_tail(&e->dead, &lc_reaped);
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 	return zombie;
+}
+
+/**
+ * lc_lineage_zombie() - the exiting process's parent is being told
+ * @t: the thread notifying (the last one, or its leader)
+ * @ts: when
+ *
+ * do_notify_parent() runs once the process is a zombie, so this, not the
+ * exit tracepoint that fires before the teardown, is where its zombie
+ * time starts.  A later call (an exiting parent that notifies its own
+ * parent after adopting children away) moves it later, to the truth.
+ */
+void lc_lineage_zombie(struct task_struct *t, u64 ts)
+{
+	struct lc_lin *e;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_lin_lock, flags);
+	e = lc_find_task(t);
+	if (e && (e->flags & (LIN_EXITED | LIN_REAPED)) == LIN_EXITED)
+		e->zombie = ts;
+	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 }
 
 /**

@@ -137,11 +137,21 @@ static void lc_tp_exit(LC_TP_EXIT_ARGS)
 	lc_emit(&r);
 }
 
+/* An exiting process telling its parent it died: it is a zombie now. */
+static bool lc_death_notice(struct task_struct *parent)
+{
+	return (current->flags & PF_EXITING) &&
+	       !atomic_read(&current->signal->live) &&
+	       parent == rcu_access_pointer(current->real_parent);
+}
+
 static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 			 struct task_struct *task, int group, int result)
 {
 	struct lc_record r;
 
+	if (unlikely(lc_death_notice(task)))
+		lc_lineage_zombie(current, ktime_get_boot_fast_ns());
 	lc_record_init(&r, LC_EV_SIGNAL, task);
 	r.signal.sig = sig;
 	r.signal.sender_pid = current->pid;
