@@ -7,7 +7,7 @@
 #   make kmod KVER=V     the module for one kernel, into build/kmod/V/
 #   make selftests       build selftests/*.c into build/selftests/
 #   make vm [KVER=V]     interactive shell in a VM with the module loaded
-#   make check           everything CI checks (DEBUG=0 leaves out the debug kernel)
+#   make check           everything CI checks (DEBUG=1 adds the debug kernel)
 #   make check-debug     the suite on the KASAN/lockdep/kmemleak kernel only
 #   make checkpatch      checkpatch.pl over every C file
 #   make demo            a small process story, recorded and shown
