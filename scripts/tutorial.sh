@@ -75,7 +75,7 @@ run_on() {
 	mkdir -p "$out"
 	# run.sh's status is its own business: vm.sh fails only for the
 	# kernel (a warning, a timeout), which is a failure of its own.
-	scripts/vm.sh -k "$k" -t 1200 -- \
+	scripts/vm.sh -k "$k" -t 3000 -- \
 		"$TUT/run.sh $out ${ONLY[*]}; echo tutorial exit \$?" > "$log" 2>&1
 	rc=$?
 	if [ "$rc" = 0 ]; then
