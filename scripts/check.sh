@@ -23,6 +23,8 @@ mkdir -p "$LOGS"
 [ "${DEBUG:-0}" = 0 ] && DEBUG=
 KVERS=${KVERS:-$(scripts/kmod.sh list ${DEBUG:+--debug})}
 pass=0 fail=0
+# One TCG thread for every VM: see LC_TCG_THREAD in scripts/vm.sh.
+export LC_TCG_THREAD=${LC_TCG_THREAD:-single}
 
 ok()  { echo "PASS: $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $1"; fail=$((fail + 1)); }

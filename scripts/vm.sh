@@ -118,7 +118,14 @@ trap 'rm -f "$CMD"' EXIT
 	fi
 } > "$CMD"
 
-ACCEL=(-accel tcg,thread=multi -smp "$SMP")
+# LC_TCG_THREAD=single runs the vCPUs round-robin in one host thread.
+# make check does so: with multi-threaded TCG, a vCPU can still run code
+# another vCPU has just patched (text_poke_bp of a tracepoint's static
+# branch or a kprobe's ftrace site, as every module load and unload does)
+# and die on a stale int3 (seen 3 times in reload-under-storm runs, on
+# 6.1, 6.12 and 6.12-rt).  With one TCG thread, code invalidation is
+# synchronous for every vCPU.
+ACCEL=(-accel "tcg,thread=${LC_TCG_THREAD:-multi}" -smp "$SMP")
 [ "$ICOUNT" = 0 ] || ACCEL=(-accel tcg -icount shift=0,sleep=off -smp 1)
 
 # timeout(1) runs qemu in its own process group, which may not use the tty.
