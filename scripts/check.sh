@@ -75,13 +75,17 @@ userspace_test() {
 # the program's own result when it has none (a crash, a timeout, a script).
 count_tap() {
 	awk -v k="$1" '
+	# A program counts by itself when it reported no result of its own,
+	# and as a failure when it failed (a crash or timeout after some
+	# results) without a failing result to show for it.
 	function flush() {
-		if (prog != "" && !inner) { if (res) p++; else { f++; print "FAIL: " k ": " line } }
-		inner = 0
+		if (prog != "" && res && !inner) p++
+		if (prog != "" && !res && !inner_bad) { f++; print "FAIL: " k ": " line }
+		inner = 0; inner_bad = 0
 	}
 	/^# (not )?ok [0-9]/ {
 		inner++
-		if ($2 == "ok") p++; else { f++; print "FAIL: " k ": " substr($0, 3) }
+		if ($2 == "ok") p++; else { f++; inner_bad++; print "FAIL: " k ": " substr($0, 3) }
 		next
 	}
 	/^(not )?ok [0-9]/ { prog = $0; res = ($1 == "ok"); line = $0; flush(); prog = ""; next }
