@@ -53,6 +53,10 @@ vm: kmod
 check:
 	scripts/check.sh
 
+# The tutorial's experiments and the DKMS build, on every kernel.
+check-docs:
+	scripts/check.sh deps build tutorial dkms
+
 # The debug kernel is plain 6.12.N (no Debian suffix), from ../shared/kernels.
 check-debug:
 	scripts/install-deps.sh
@@ -109,5 +113,5 @@ clean:
 	-$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all module userspace modules-all kmod selftests vm check check-debug checkpatch demo clean \
+.PHONY: all module userspace modules-all kmod selftests vm check check-debug check-docs checkpatch demo clean \
 	tutorial install uninstall dkms-install dkms-remove dkms-check

@@ -3,8 +3,8 @@
 #
 # check.sh [STEP...] - everything "make check" checks.
 #
-# STEPs: deps build checkpatch kernel-doc userspace selftests tutorial dkms
-# stories (default: all).
+# STEPs: deps build checkpatch kernel-doc userspace selftests stories
+# tutorial dkms (default: all but tutorial and dkms).
 # Each check prints one PASS/FAIL line, with the tail of its log on failure
 # (logs in build/check/).  The selftests run in a VM on every supported
 # kernel (scripts/kmod.sh list; DEBUG=1 adds the debug kernel); every TAP
@@ -196,8 +196,10 @@ run_step() {
 }
 
 main() {
+	# tutorial and dkms are not in the default run yet (issue 7 is
+	# unfinished): scripts/check.sh tutorial dkms, or make check-docs.
 	[ $# -gt 0 ] || set -- deps build checkpatch kernel-doc userspace selftests \
-		tutorial dkms stories
+		stories
 	for s in "$@"; do
 		run_step "$s"
 	done
