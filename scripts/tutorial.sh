@@ -9,13 +9,15 @@
 # assertions that failed.  Each experiment checks its own story against
 # the pids and records of that very run (docs/tutorial/lib.sh), never
 # against the committed document.  The outputs are in
-# build/vm-out/tutorial/{check,doc}/KVER/.
+# build/vm-out/tutorial/{check,doc}-PID/KVER/.
 #
 # Without --check (one kernel: -k, default 6.12.117+deb12-amd64), when
 # every experiment passes, docs/tutorial.md is regenerated from
 # docs/tutorial/*.md, the explanations, with the run's real output put in
 # place of their @@NAME@@ lines.  --check (default: every kernel of
-# "scripts/kmod.sh list") leaves the document alone.
+# "scripts/kmod.sh list") leaves the document alone.  --render-from DIR
+# rewrites the document from the outputs of an earlier, passing run in DIR
+# (build/vm-out/tutorial/doc-PID/KVER), for changes to the text alone.
 #
 # Exit status: 0 if every experiment passed on every kernel.
 set -uo pipefail
@@ -24,14 +26,16 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 TUT=docs/tutorial
 DOC=docs/tutorial.md
-CHECK=0 KVERS=() ONLY=()
+CHECK=0 KVERS=() ONLY=() FROM=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--check) CHECK=1; shift ;;
+	--render-from) FROM=$2; shift 2 ;;
 	-k) KVERS+=("$2"); shift 2 ;;
-	-h|--help) sed -n '3,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	[0-9][0-9]) ONLY+=("$1"); shift ;;
-	*) echo "usage: $0 [--check] [-k KVER]... [NN...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--check] [-k KVER]... [NN...] | --render-from DIR" >&2
+	   exit 2 ;;
 	esac
 done
 if [ ${#KVERS[@]} = 0 ]; then
@@ -46,8 +50,11 @@ if [ "$CHECK" = 0 ] && [ ${#KVERS[@]} != 1 ]; then
 	exit 2
 fi
 
-# --check and the document's run may go on at the same time.
-OUTS=build/vm-out/tutorial/$([ "$CHECK" = 1 ] && echo check || echo doc)
+# Runs may go on at the same time (--check and the document's, or several
+# people's): each has a directory of its own; those older than a day go.
+OUTS=build/vm-out/tutorial/$([ "$CHECK" = 1 ] && echo check || echo doc)-$$
+mkdir -p build/vm-out/tutorial
+find build/vm-out/tutorial -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} +
 pass=0 fail=0
 ok()  { echo "PASS: $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
@@ -75,8 +82,11 @@ run_on() {
 	mkdir -p "$out"
 	# run.sh's status is its own business: vm.sh fails only for the
 	# kernel (a warning, a timeout), which is a failure of its own.
-	scripts/vm.sh -k "$k" -t 3000 -- \
-		"$TUT/run.sh $out ${ONLY[*]}; echo tutorial exit \$?" > "$log" 2>&1
+	# A KASAN kernel (DEBUG=1 make check) is several times slower.
+	local t=300
+	grep -qs '^CONFIG_KASAN=y' "/boot/config-$k" && t=1500
+	scripts/vm.sh -k "$k" -t $((t * 12 + 120)) -- \
+		"TUT_TIMEOUT=$t $TUT/run.sh $out ${ONLY[*]}; echo tutorial exit \$?" > "$log" 2>&1
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		ok "tutorial $k: VM (no kernel warning, no timeout)"
@@ -126,17 +136,34 @@ render() {
 	} > "$tmp" && sed -i '$ { /^$/d }' "$tmp" && mv "$tmp" "$DOC"
 }
 
-make -C userspace > /dev/null || { bad "tutorial: the reader does not build"; exit 1; }
-for k in "${KVERS[@]}"; do
-	run_on "$k"
-done
-echo "tutorial: $pass passed, $fail failed"
-[ "$fail" = 0 ] || exit 1
-if [ "$CHECK" = 0 ]; then
+# --render-from DIR: the document from an earlier run's outputs (after
+# editing the text only), if every experiment passed in that run.
+render_from() {
+	local n
+	for n in $(experiments); do
+		grep -q "^ok $n " "$1/results" 2>/dev/null ||
+			{ echo "tutorial: $n did not pass in $1" >&2; return 1; }
+	done
+	render "$1" && echo "tutorial: wrote $DOC"
+}
+
+main() {
+	[ -z "$FROM" ] || { render_from "$FROM"; return; }
+	make -C userspace > /dev/null ||
+		{ bad "tutorial: the reader does not build"; return 1; }
+	for k in "${KVERS[@]}"; do
+		run_on "$k"
+	done
+	echo "tutorial: outputs in $OUTS"
+	echo "tutorial: $pass passed, $fail failed"
+	[ "$fail" = 0 ] || return 1
+	[ "$CHECK" = 0 ] || return 0
 	if [ ${#ONLY[@]} -gt 0 ]; then
 		echo "tutorial: some experiments only; $DOC not regenerated"
 	else
-		render "$OUTS/${KVERS[0]}" || exit 1
-		echo "tutorial: wrote $DOC"
+		render "$OUTS/${KVERS[0]}" && echo "tutorial: wrote $DOC"
 	fi
-fi
+}
+
+# On one line, so that bash has read it all before editing can matter.
+main; exit

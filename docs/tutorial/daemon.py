@@ -10,10 +10,10 @@ if os.fork() > 0:
     print("parent {}: the daemon is starting".format(os.getpid()))
     sys.exit(0)
 os.setsid()
+middle = os.getpid()
 if os.fork() > 0:
     os._exit(0)
 os.chdir("/")
-middle = os.getppid()
 while os.getppid() == middle:   # until the middle process is gone
     time.sleep(0.05)
 with open(sys.argv[1], "w") as f:

@@ -5,6 +5,7 @@
 # numbered NN), in the VM with lifecycle.ko loaded; scripts/tutorial.sh
 # boots it.  Each gets OUTDIR/NN-name/ (see lib.sh); OUTDIR/results gets
 # one line per experiment: "ok NN-name (N checks)" or "not ok NN-name: why".
+# Each may take TUT_TIMEOUT seconds (300).
 set -u
 TUT=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:?usage: run.sh OUTDIR [NN...]}
@@ -25,7 +26,7 @@ for s in "$TUT"/[0-9][0-9]-*.sh; do
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	echo "== $name"
-	timeout -k 5 300 bash "$s" "$dir" > "$dir/stdout" 2> "$dir/stderr" < /dev/null
+	timeout -k 5 "${TUT_TIMEOUT:-300}" bash "$s" "$dir" > "$dir/stdout" 2> "$dir/stderr" < /dev/null
 	rc=$?
 	echo "track off" > /sys/kernel/debug/lifecycle/control
 	sed 's/^/    /' "$dir/checks" 2>/dev/null
