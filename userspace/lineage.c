@@ -133,15 +133,11 @@ static int lin_header(struct lc_parser *p, const char *line)
 
 static int lin_append(struct lineage *l, const struct lin_entry *e)
 {
-	struct lin_entry *v;
+	struct lin_entry *v = lc_grow(l->v, &l->cap, l->n, sizeof(*v), 256);
 
-	if (l->n == l->cap) {
-		v = realloc(l->v, (l->cap ? l->cap * 2 : 256) * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = l->cap ? l->cap * 2 : 256;
-	}
+	if (!v)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = *e;
 	return 0;
 }

@@ -11,6 +11,30 @@ void log_perror(const struct lc_parser *p)
 	fprintf(stderr, "lifecycle: %s:%lu: %s\n", p->src, p->lineno, p->err);
 }
 
+/**
+ * lc_grow() - make room for one more element in a doubling array
+ * @v: the array (may be NULL)
+ * @cap: its capacity, updated on success
+ * @n: elements in use
+ * @size: size of one element
+ * @first: capacity of the first allocation
+ *
+ * Return: the array, moved if it grew, or NULL when out of memory (then
+ * @v and @cap are unchanged).
+ */
+void *lc_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : first;
+	v = realloc(v, ncap * size);
+	if (v)
+		*cap = ncap;
+	return v;
+}
+
 static int log_grow(struct lc_log *log)
 {
 	size_t cap = log->cap ? log->cap * 2 : 256;

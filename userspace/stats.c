@@ -101,15 +101,11 @@ static int stat_parse(struct lc_parser *p, char *line, struct stat_line *s)
 
 static int stats_add(struct stats *st, const struct stat_line *s)
 {
-	struct stat_line *v;
+	struct stat_line *v = lc_grow(st->v, &st->cap, st->n, sizeof(*v), 64);
 
-	if (st->n == st->cap) {
-		v = realloc(st->v, (st->cap ? st->cap * 2 : 64) * sizeof(*v));
-		if (!v)
-			return -1;
-		st->v = v;
-		st->cap = st->cap ? st->cap * 2 : 64;
-	}
+	if (!v)
+		return -1;
+	st->v = v;
 	st->v[st->n++] = *s;
 	return 0;
 }
