@@ -4,7 +4,7 @@
 # check.sh [STEP...] - everything "make check" checks.
 #
 # STEPs: deps build checkpatch kernel-doc userspace selftests stories
-# tutorial dkms (default: all but tutorial and dkms).
+# validate tutorial dkms (default: all but tutorial and dkms).
 # Each check prints one PASS/FAIL line, with the tail of its log on failure
 # (logs in build/check/).  The selftests run in a VM on every supported
 # kernel (scripts/kmod.sh list; DEBUG=1 adds the debug kernel); every TAP
@@ -185,6 +185,13 @@ run_step() {
 			tutorial_on "$k"
 		done ;;
 	dkms)	step "dkms build (6.1, 6.12)" scripts/dkms-check.sh ;;
+	validate)
+		for k in $KVERS; do
+			step "validate against bpftrace on $k" \
+				scripts/validate.sh -p "$k"
+			sed -n '/^  event /,/RESULT/p' \
+				"$LOGS/validate_against_bpftrace_on_$k.log"
+		done ;;
 	stories)
 		make -s -C userspace > /dev/null 2>&1 ||
 			bad "stories: the reader does not build"
@@ -199,7 +206,7 @@ main() {
 	# tutorial and dkms are not in the default run yet (issue 7 is
 	# unfinished): scripts/check.sh tutorial dkms, or make check-docs.
 	[ $# -gt 0 ] || set -- deps build checkpatch kernel-doc userspace selftests \
-		stories
+		stories validate
 	for s in "$@"; do
 		run_step "$s"
 	done

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# validate.sh [KVER...] - check lifecycle's fork/exec/exit/signal records
-# against the kernel's own tracepoints, counted by bpftrace.
+# validate.sh [-p] [KVER...] - check lifecycle's fork/exec/exit/signal
+# records against the kernel's own tracepoints, counted by bpftrace.
 #
 # For each kernel (default: Debian's 6.1 and 6.12), builds lifecycle.ko
-# from the current sources into build/bench/kmod/KVER/ and, in one VM:
+# from the current sources into build/bench/kmod/KVER/ (with -p: uses the
+# one scripts/kmod.sh built, as make check does) and, in one VM:
 #   1. notes /proc/lifecycle's next sequence number (debugfs stats);
 #   2. starts bpftrace counting sched_process_fork (by child pid),
 #      sched_process_exec, sched_process_exit and signal_generate (by
@@ -195,12 +196,17 @@ if [ "${1:-}" = --build-module ]; then
 	exit
 fi
 
+PREBUILT=
+[ "${1:-}" = -p ] && { PREBUILT=1; shift; }
 [ $# -gt 0 ] || set -- 6.1.0-56-amd64 6.12.117+deb12-amd64
 make -s -C bench
 rc=0
 for kver in "$@"; do
 	echo "=== $kver"
-	if ! mod=$(build_module "$kver"); then
+	if [ -n "$PREBUILT" ]; then
+		mod=$ROOT/build/kmod/$kver/module/lifecycle.ko
+		[ -f "$mod" ] || { echo "validate: $kver: no $mod"; rc=1; continue; }
+	elif ! mod=$(build_module "$kver"); then
 		echo "validate: $kver: module build failed"; rc=1; continue
 	fi
 	out=$ROOT/build/vm-out/validate/$kver
