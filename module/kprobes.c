@@ -25,7 +25,7 @@
 #include <linux/sched/signal.h>
 #include "lc.h"
 
-static bool lc_live[LC_HOOK_COUNT];
+bool lc_hook_live[LC_HOOK_COUNT];
 
 static struct task_struct *lc_arg_task(struct pt_regs *regs, unsigned int n)
 {
@@ -39,12 +39,10 @@ static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid)
 	struct lc_record r;
 
 	lc_record_init(&r, LC_EV_REPARENT, t);
-	rcu_read_lock();
-	np = rcu_dereference(t->real_parent);
+	np = lc_rcu(t->real_parent);
 	r.reparent.new_ppid = np->tgid;
 	r.reparent.reason = np == task_active_pid_ns(t)->child_reaper ?
 			    LC_REPARENT_INIT : LC_REPARENT_SUBREAPER;
-	rcu_read_unlock();
 	r.reparent.old_ppid = old_ppid;
 	r.reparent.zombie = t->exit_state != 0;
 	lc_emit(&r);
@@ -63,13 +61,13 @@ static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
 
 static u8 lc_reap_how(struct task_struct *p)
 {
-	struct task_struct *parent = rcu_dereference(p->real_parent);
+	struct task_struct *parent = lc_rcu(p->real_parent);
 
 	if (current->tgid == p->tgid)
 		return LC_REAP_AUTOREAP;
 	if (current->tgid == parent->tgid)
 		return LC_REAP_WAIT;
-	if (p->ptrace && current->tgid == rcu_dereference(p->parent)->tgid)
+	if (p->ptrace && current->tgid == lc_rcu(p->parent)->tgid)
 		return LC_REAP_PTRACE;
 	/* An exiting old parent releasing a zombie its adopter ignores. */
 	if (current->flags & PF_EXITING)
@@ -86,9 +84,7 @@ static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
 	if (!thread_group_leader(p))
 		return 0;
 	lc_record_init(&r, LC_EV_REAP, p);
-	rcu_read_lock();
 	r.reap.how = lc_reap_how(p);
-	rcu_read_unlock();
 	if (r.reap.how == LC_REAP_AUTOREAP) {
 		r.reap.reaper_pid = p->pid;
 		r.reap.reaper_tgid = p->tgid;
@@ -96,7 +92,8 @@ static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
 		r.reap.reaper_pid = current->pid;
 		r.reap.reaper_tgid = current->tgid;
 	}
-	r.reap.zombie_ns = lc_lineage_reap(p, ktime_get_boot_fast_ns());
+	r.ts = ktime_get_boot_fast_ns();
+	r.reap.zombie_ns = lc_lineage_reap(p, r.ts);
 	lc_emit(&r);
 	return 0;
 }
@@ -315,7 +312,7 @@ int lc_kprobes_init(void)
 		if (lc_fallback_mask & BIT(i))
 			continue;
 		ret = register_kprobe(&lc_kp[i]);
-		lc_live[i] = !ret;
+		lc_hook_live[i] = !ret;
 		if (ret)
 			pr_warn("kprobe %s: %d; using its fallback\n",
 				lc_hook_names[i], ret);
@@ -325,7 +322,7 @@ int lc_kprobes_init(void)
 		if (lc_fallback_mask & BIT(h))
 			continue;
 		ret = register_kretprobe(&lc_krp[i]);
-		lc_live[h] = !ret;
+		lc_hook_live[h] = !ret;
 		if (ret)
 			pr_warn("kretprobe %s: %d; using its fallback\n",
 				lc_hook_names[h], ret);
@@ -343,23 +340,12 @@ void lc_kprobes_exit(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(lc_kp); i++)
-		if (lc_live[i])
+		if (lc_hook_live[i])
 			unregister_kprobe(&lc_kp[i]);
 	for (i = 0; i < ARRAY_SIZE(lc_krp); i++)
-		if (lc_live[ARRAY_SIZE(lc_kp) + i])
+		if (lc_hook_live[ARRAY_SIZE(lc_kp) + i])
 			unregister_kretprobe(&lc_krp[i]);
-	memset(lc_live, 0, sizeof(lc_live));
-}
-
-/**
- * lc_kprobe_live() - whether a hook is registered
- * @hook: enum lc_hook
- *
- * Return: true when live, false when its fallback is in use.
- */
-bool lc_kprobe_live(int hook)
-{
-	return READ_ONCE(lc_live[hook]);
+	memset(lc_hook_live, 0, sizeof(lc_hook_live));
 }
 
 /**

@@ -104,6 +104,39 @@ struct lc_record {
 	struct lc_nsview nsview;	/* copied only when nslevels > 0 */
 };
 
+/*
+ * Bytes a record other than exec uses: the header and the largest of the
+ * small union members.  Commit copies this constant size, so that the
+ * compiler inlines the copy; exec records and records with a pid-ns view
+ * copy their real size.
+ */
+#define LC_SMALL_PAYLOAD	24
+#define LC_SMALL_RECORD		(offsetof(struct lc_record, fork) + \
+				 LC_SMALL_PAYLOAD)
+
+/**
+ * lc_record_size() - the bytes of @r that mean something
+ * @r: a finished record
+ *
+ * Return: LC_SMALL_RECORD, or for exec the header, the filename and the
+ * argv bytes used, or the whole record when it holds a pid-ns view.
+ */
+static inline size_t lc_record_size(const struct lc_record *r)
+{
+	if (unlikely(r->nslevels))
+		return sizeof(*r);
+	if (r->type == LC_EV_EXEC)
+		return offsetof(struct lc_record, exec.argv) + r->exec.argv_len;
+	return LC_SMALL_RECORD;
+}
+
+/*
+ * Every probe runs with preemption disabled, which is an RCU read-side
+ * critical section (the RCU flavours are one since 5.0): probes read
+ * RCU-protected task fields without rcu_read_lock().
+ */
+#define lc_rcu(p)	rcu_dereference_check(p, rcu_read_lock_any_held())
+
 /* params.c */
 extern unsigned int lc_log_size;
 extern unsigned int lc_lineage_size;
@@ -128,7 +161,6 @@ size_t lc_log_memory(void);
 extern wait_queue_head_t lc_log_wq;
 
 /* record.c: building records from tasks */
-size_t lc_record_size(const struct lc_record *r);
 void lc_record_init(struct lc_record *r, enum lc_event_type type,
 		    struct task_struct *t);
 void lc_emit(struct lc_record *r);
@@ -139,7 +171,7 @@ int lc_lineage_init(void);
 void lc_lineage_exit(void);
 void lc_lineage_seed(void);
 void lc_lineage_fork(struct task_struct *child, struct task_struct *creator);
-void lc_lineage_exec(struct task_struct *t);
+void lc_lineage_exec(struct task_struct *t, u64 ts);
 bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts);
 u64 lc_lineage_reap(struct task_struct *t, u64 ts);
 void lc_lineage_zombie(struct task_struct *t, u64 ts);
@@ -180,7 +212,18 @@ enum lc_hook {
 
 int lc_kprobes_init(void);
 void lc_kprobes_exit(void);
-bool lc_kprobe_live(int hook);
+extern bool lc_hook_live[LC_HOOK_COUNT];
+
+/**
+ * lc_kprobe_live() - whether a hook is registered
+ * @hook: enum lc_hook
+ *
+ * Return: true when live, false when its fallback is in use.
+ */
+static inline bool lc_kprobe_live(int hook)
+{
+	return READ_ONCE(lc_hook_live[hook]);
+}
 const char *lc_kprobe_name(int hook);
 unsigned long lc_kprobe_nmissed(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
@@ -203,7 +246,7 @@ size_t lc_state_memory(void);
 int lc_state_show(struct seq_file *m);
 
 /* pidns.c: pids as a pid namespace sees them */
-void lc_pidns_init_record(struct lc_record *r, struct task_struct *t);
+void lc_pidns_init_record(struct lc_record *r, struct pid *pid);
 void lc_pidns_translate(struct lc_record *r);
 bool lc_pidns_view(struct lc_record *r, struct pid_namespace *ns);
 

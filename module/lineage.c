@@ -172,7 +172,7 @@ void lc_lineage_exit(void)
 
 static void lc_fill(struct lc_lin *e, struct task_struct *t)
 {
-	e->parent_tgid = rcu_dereference(t->real_parent)->tgid;
+	e->parent_tgid = lc_rcu(t->real_parent)->tgid;
 	e->sid = pid_nr(task_session(t));
 	e->pgid = pid_nr(task_pgrp(t));
 	e->birth = t->start_boottime;
@@ -221,8 +221,7 @@ void lc_lineage_fork(struct task_struct *child, struct task_struct *creator)
 
 	if (child->pid != child->tgid)
 		return;
-	rcu_read_lock();
-	parent = rcu_dereference(child->real_parent);
+	parent = lc_rcu(child->real_parent);
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
 	e = lc_alloc(child->tgid, child->start_boottime);
 	if (e) {
@@ -236,14 +235,14 @@ void lc_lineage_fork(struct task_struct *child, struct task_struct *creator)
 			e->flags |= LIN_TRACKED;
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
-	rcu_read_unlock();
 }
 
 /**
  * lc_lineage_exec() - note an exec and the new comm
  * @t: the task that exec'd (now the leader)
+ * @ts: when
  */
-void lc_lineage_exec(struct task_struct *t)
+void lc_lineage_exec(struct task_struct *t, u64 ts)
 {
 	struct lc_lin *e;
 	unsigned long flags;
@@ -251,7 +250,7 @@ void lc_lineage_exec(struct task_struct *t)
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
 	e = lc_find_task(t);
 	if (e) {
-		e->exec = ktime_get_boot_fast_ns();
+		e->exec = ts;
 		memcpy(e->comm, t->comm, LC_COMM_LEN);
 		e->comm[LC_COMM_LEN - 1] = '\0';
 	}

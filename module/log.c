@@ -29,6 +29,7 @@ static struct lc_record *lc_ring;
 static u64 lc_mask;
 static u64 lc_head = 1;		/* next sequence number; seq starts at 1 */
 static u64 lc_first = 1;	/* oldest retained, after a clear */
+static u64 lc_last_ts;		/* keeps ts in seq order */
 static DEFINE_RAW_SPINLOCK(lc_log_lock);
 static bool lc_dying;
 DECLARE_WAIT_QUEUE_HEAD(lc_log_wq);
@@ -130,22 +131,31 @@ bool lc_log_dying(void)
 
 /**
  * lc_log_commit() - append a record: number it, stamp it, copy it
- * @r: the record; its seq and ts are filled in here
+ * @r: the record; its seq is filled in here, and its ts unless the probe
+ *     set it (a time taken before the lock, so a record may carry a ts up
+ *     to a lock hold time earlier than a record with a smaller seq: ts is
+ *     raised to the previous record's, to stay in seq order)
  *
  * Never sleeps, never allocates; safe with interrupts off.
  */
 void lc_log_commit(struct lc_record *r)
 {
-	unsigned long flags;
-
 	size_t size = lc_record_size(r);
+	unsigned long flags;
 	u64 head;
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
 	head = lc_head;
 	r->seq = head;
-	r->ts = ktime_get_boot_fast_ns();
-	memcpy(&lc_ring[head & lc_mask], r, size);
+	if (!r->ts)
+		r->ts = ktime_get_boot_fast_ns();
+	if (unlikely(r->ts < lc_last_ts))
+		r->ts = lc_last_ts;
+	lc_last_ts = r->ts;
+	if (likely(size == LC_SMALL_RECORD))
+		memcpy(&lc_ring[head & lc_mask], r, LC_SMALL_RECORD);
+	else
+		memcpy(&lc_ring[head & lc_mask], r, size);
 	WRITE_ONCE(lc_head, head + 1);
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 

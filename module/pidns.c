@@ -48,16 +48,12 @@ static pid_t *lc_pid_field(struct lc_record *r, unsigned int i)
 /**
  * lc_pidns_init_record() - note the pid namespaces of a record's task
  * @r: the record being started
- * @t: the task it is about
+ * @pid: the task's struct pid, below the initial namespace (level > 0)
  */
-void lc_pidns_init_record(struct lc_record *r, struct task_struct *t)
+void lc_pidns_init_record(struct lc_record *r, struct pid *pid)
 {
-	struct pid *pid = READ_ONCE(t->thread_pid);
 	unsigned int l;
 
-	r->nslevels = 0;
-	if (!pid || !pid->level)
-		return;
 	r->nslevels = min_t(unsigned int, pid->level, LC_NS_EXTRA);
 	for (l = 0; l < r->nslevels; l++)
 		r->nsview.ns[l] = pid->numbers[l + 1].ns;

@@ -22,37 +22,16 @@ bool lc_event_enabled(enum lc_event_type type)
 	return READ_ONCE(lc_event_mask) & (1U << type);
 }
 
-#define LC_PAYLOAD(ev, member) \
-	[ev] = sizeof_field(struct lc_record, member)
-
-/* Bytes of the union each event uses: only those are cleared and copied. */
-static const u16 lc_payload[LC_EV_COUNT] = {
-	LC_PAYLOAD(LC_EV_FORK, fork),
-	LC_PAYLOAD(LC_EV_EXEC, exec),
-	LC_PAYLOAD(LC_EV_EXIT, exit),
-	LC_PAYLOAD(LC_EV_REAP, reap),
-	LC_PAYLOAD(LC_EV_REPARENT, reparent),
-	LC_PAYLOAD(LC_EV_STOP, stop),
-	LC_PAYLOAD(LC_EV_CONT, stop),
-	LC_PAYLOAD(LC_EV_SIGNAL, signal),
-	LC_PAYLOAD(LC_EV_SETSID, setsid),
-	LC_PAYLOAD(LC_EV_SETPGID, setpgid),
-	LC_PAYLOAD(LC_EV_STATE, state),
-	LC_PAYLOAD(LC_EV_LOST, lost),
-};
-
-/**
- * lc_record_size() - the bytes of @r that mean something
- * @r: a record with its type set
- *
- * Return: the header plus the event's part of the union.
- */
-size_t lc_record_size(const struct lc_record *r)
-{
-	if (r->nslevels)
-		return sizeof(*r);
-	return offsetof(struct lc_record, fork) + lc_payload[r->type];
-}
+static_assert(sizeof_field(struct lc_record, fork) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, exit) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, reap) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, reparent) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, stop) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, signal) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, setsid) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, setpgid) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, state) <= LC_SMALL_PAYLOAD);
+static_assert(sizeof_field(struct lc_record, lost) <= LC_SMALL_PAYLOAD);
 
 /**
  * lc_record_init() - start a record about task @t
@@ -68,27 +47,37 @@ size_t lc_record_size(const struct lc_record *r)
 void lc_record_init(struct lc_record *r, enum lc_event_type type,
 		    struct task_struct *t)
 {
-	memset(&r->fork, 0, type == LC_EV_EXEC ?
-	       offsetof(struct lc_record, exec.filename) -
-	       offsetof(struct lc_record, exec) : lc_payload[type]);
+	char *end = (char *)r + offsetofend(struct lc_record, comm);
+	struct pid *pid;
+
+	/* Constant sizes: the compiler clears them with a few stores. */
+	if (type == LC_EV_EXEC)
+		memset(end, 0, offsetof(struct lc_record, exec.filename) -
+		       offsetofend(struct lc_record, comm));
+	else
+		memset(end, 0, LC_SMALL_RECORD -
+		       offsetofend(struct lc_record, comm));
 	r->seq = 0;
 	r->ts = 0;
 	r->type = type;
 	r->cpu = raw_smp_processor_id();
 	r->pid = t->pid;
 	r->tgid = t->tgid;
-	rcu_read_lock();
-	r->ppid = rcu_dereference(t->real_parent)->tgid;
-	r->uid = from_kuid_munged(&init_user_ns, task_uid(t));
-	rcu_read_unlock();
+	r->ppid = lc_rcu(t->real_parent)->tgid;
+	/* The initial user namespace maps every valid kuid to itself. */
+	r->uid = __kuid_val(lc_rcu(t->real_cred)->uid);
 	memcpy(r->comm, t->comm, sizeof(r->comm));
 	r->comm[LC_COMM_LEN - 1] = '\0';
-	lc_pidns_init_record(r, t);
+	pid = READ_ONCE(t->thread_pid);
+	r->nslevels = 0;
+	if (unlikely(pid && pid->level))
+		lc_pidns_init_record(r, pid);
 }
 
 /**
  * lc_emit() - count, trace and log a finished record
- * @r: the record
+ * @r: the record; a probe may have set its ts to the moment it also gave
+ *     the lineage table, else the log stamps it
  */
 void lc_emit(struct lc_record *r)
 {

@@ -101,9 +101,10 @@ static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 	struct lc_record r;
 
 	lc_kprobes_reconcile(p);
-	lc_lineage_exec(p);
-	lc_state_exec(p);
 	lc_record_init(&r, LC_EV_EXEC, p);
+	r.ts = ktime_get_boot_fast_ns();
+	lc_lineage_exec(p, r.ts);
+	lc_state_exec(p);
 	r.exec.old_pid = old_pid;
 	r.exec.filename_trunc = strscpy(r.exec.filename, bprm->filename,
 					sizeof(r.exec.filename)) < 0;
@@ -130,9 +131,10 @@ static void lc_tp_exit(LC_TP_EXIT_ARGS)
 		lc_kprobes_reconcile(p);
 	lc_record_init(&r, LC_EV_EXIT, p);
 	r.exit.status = lc_wait_status(p, dead);
-	if (dead)
-		dead = lc_lineage_exit_group(p, r.exit.status,
-					     ktime_get_boot_fast_ns());
+	if (dead) {
+		r.ts = ktime_get_boot_fast_ns();
+		dead = lc_lineage_exit_group(p, r.exit.status, r.ts);
+	}
 	r.exit.group_dead = dead;
 	lc_emit(&r);
 }
@@ -150,19 +152,23 @@ static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 {
 	struct lc_record r;
 
-	if (unlikely(lc_death_notice(task)))
-		lc_lineage_zombie(current, ktime_get_boot_fast_ns());
 	lc_record_init(&r, LC_EV_SIGNAL, task);
+	if (unlikely(lc_death_notice(task))) {
+		r.ts = ktime_get_boot_fast_ns();
+		lc_lineage_zombie(current, r.ts);
+	}
 	r.signal.sig = sig;
 	r.signal.sender_pid = current->pid;
 	r.signal.sender_tgid = current->tgid;
 	r.signal.result = result;
 	r.signal.group = group;
 	lc_emit(&r);
-	if (lc_kprobe_live(LC_HOOK_CLDSTOP))
-		lc_cont_from_signal(task, sig);
-	else
+	if (lc_kprobe_live(LC_HOOK_CLDSTOP)) {
+		if (sig == SIGCONT)
+			lc_cont_from_signal(task, sig);
+	} else {
 		lc_stop_fallback(task, sig, result);
+	}
 }
 
 /*
@@ -184,7 +190,8 @@ static void lc_tp_free(void *data, struct task_struct *p)
 	memcpy(r.comm, p->comm, sizeof(r.comm));
 	r.comm[LC_COMM_LEN - 1] = '\0';
 	r.reap.how = LC_REAP_UNKNOWN;
-	r.reap.zombie_ns = lc_lineage_reap(p, ktime_get_boot_fast_ns());
+	r.ts = ktime_get_boot_fast_ns();
+	r.reap.zombie_ns = lc_lineage_reap(p, r.ts);
 	lc_emit(&r);
 }
 

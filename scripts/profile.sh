@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# profile.sh [-k KVER] [-p 'PARAMS'] [MODE [OPS]] - where the guest's
+# kernel time goes on a bench workload, with and without lifecycle.
+#
+# One icount VM (guest time counts instructions, so cpu-clock samples are
+# instruction samples): warm up, then "perf record -e cpu-clock -a" over
+# build/bench/lcwork bench MODE OPS twice, first without the module, then
+# with it loaded (PARAMS as module parameters).  Prints the kernel symbols
+# whose sample count changed most between the two runs, and the module's
+# own symbols.  MODE: fork (default), exec, spawn, thread, storm.
+# Needs perf (linux-perf) on the host; files in build/vm-out/profile/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+KVER=6.12.117+deb12-amd64
+PARAMS=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k) KVER=$2; shift 2 ;;
+	-p) PARAMS=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+MODE=${1:-fork}
+OPS=${2:-3000}
+OUT=$ROOT/build/vm-out/profile
+MOD=$ROOT/build/kmod/$KVER/module/lifecycle.ko
+
+if [ "${GUEST:-}" = 1 ]; then
+	mkdir -p /tmp/p
+	cp build/bench/lcwork build/bench/lctrue /tmp/p/
+	echo 0 > /proc/sys/kernel/randomize_va_space
+	echo -1 > /proc/sys/kernel/perf_event_paranoid
+	echo 0 > /proc/sys/kernel/kptr_restrict
+	for i in 1 2 3 4; do
+		/tmp/p/lcwork bench "$MODE" 300 /tmp/p/lctrue > /dev/null
+	done
+	for run in none lc; do
+		if [ $run = lc ]; then
+			# shellcheck disable=SC2086
+			insmod "$MOD" $PARAMS
+			/tmp/p/lcwork bench "$MODE" 300 /tmp/p/lctrue > /dev/null
+		fi
+		perf record -q -e cpu-clock -c 2000 -a -o /tmp/p/$run.data -- \
+			/tmp/p/lcwork bench "$MODE" "$OPS" /tmp/p/lctrue \
+			> "$OUT/$run.bench" 2> /dev/null
+		perf report -i /tmp/p/$run.data --no-children --sort sym \
+			--stdio -q -F overhead,sample,sym 2> /dev/null |
+			grep -v '^$' > "$OUT/$run.txt" || true
+	done
+	rmmod lifecycle
+	exit 0
+fi
+
+[ -x "$(command -v perf)" ] || { echo "profile.sh: no perf" >&2; exit 1; }
+make -s -C bench
+rm -rf "$OUT"
+mkdir -p "$OUT"
+scripts/vm.sh --icount -M -k "$KVER" -t 1200 -- \
+	"GUEST=1 scripts/profile.sh -k $KVER -p '$PARAMS' $MODE $OPS" \
+	> "$OUT/console.log" 2>&1 || { tail -n 30 "$OUT/console.log"; exit 1; }
+echo "bench: none $(cat "$OUT/none.bench"); lc $(cat "$OUT/lc.bench")"
+python3 - "$OUT" "$OPS" << 'EOF'
+import collections, re, sys
+
+out, ops = sys.argv[1], int(sys.argv[2])
+def load(name):
+    c = collections.Counter()
+    for line in open(f"{out}/{name}.txt"):
+        m = re.match(r"\s*[\d.]+%\s+(\d+)\s+\[([k.])\]\s+(\S+)", line)
+        if m:
+            c[(m.group(2), m.group(3))] += int(m.group(1))
+    return c
+none, lc = load("none"), load("lc")
+# One sample per 2000 ns of guest time, i.e. per 2000 instructions.
+per = lambda n: n * 2000 / ops
+tot = sum(lc.values()) - sum(none.values())
+print(f"total: none {per(sum(none.values())):.0f}, lc "
+      f"{per(sum(lc.values())):.0f} instructions/op, "
+      f"delta {per(tot):+.0f}")
+rows = sorted(set(none) | set(lc), key=lambda k: -(lc[k] - none[k]))
+print("top kernel symbols by change (instructions/op):")
+for k in rows[:40]:
+    d = lc[k] - none[k]
+    if d:
+        print(f"  {per(d):+8.0f}  {k[0]} {k[1]}")
+EOF
