@@ -141,11 +141,11 @@ static void lc_fmt_exec(const struct lc_record *r, struct lc_out *o)
 {
 	out_kd(o, " old_pid=", r->exec.old_pid);
 	out_s(o, " filename=");
-	out_esc(o, r->exec.filename,
-		strnlen(r->exec.filename, LC_FILENAME_LEN), false);
+	out_esc(o, r->exec.str, r->exec.filename_len, false);
 	out_kb(o, " filename_trunc=", r->exec.filename_trunc);
 	out_s(o, " argv=");
-	out_esc(o, r->exec.argv, r->exec.argv_len, true);
+	out_esc(o, r->exec.str + r->exec.filename_len, r->exec.argv_len,
+		true);
 	out_kb(o, " argv_trunc=", r->exec.argv_trunc);
 }
 

@@ -53,10 +53,11 @@ struct lc_record {
 		struct {
 			pid_t old_pid;
 			u16 argv_len;
+			u8 filename_len;	/* < LC_FILENAME_LEN, no NUL */
 			bool filename_trunc;
 			bool argv_trunc;
-			char filename[LC_FILENAME_LEN];
-			char argv[LC_ARGV_LEN];
+			/* the filename, then argv: only what is used is copied */
+			char str[LC_FILENAME_LEN + LC_ARGV_LEN];
 		} exec;
 		struct {
 			int status;
@@ -118,7 +119,7 @@ struct lc_record {
  * lc_record_size() - the bytes of @r that mean something
  * @r: a finished record
  *
- * Return: LC_SMALL_RECORD, or for exec the header, the filename and the
+ * Return: LC_SMALL_RECORD, or for exec the header and the filename and
  * argv bytes used, or the whole record when it holds a pid-ns view.
  */
 static inline size_t lc_record_size(const struct lc_record *r)
@@ -126,7 +127,8 @@ static inline size_t lc_record_size(const struct lc_record *r)
 	if (unlikely(r->nslevels))
 		return sizeof(*r);
 	if (r->type == LC_EV_EXEC)
-		return offsetof(struct lc_record, exec.argv) + r->exec.argv_len;
+		return offsetof(struct lc_record, exec.str) +
+		       r->exec.filename_len + r->exec.argv_len;
 	return LC_SMALL_RECORD;
 }
 

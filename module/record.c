@@ -52,7 +52,7 @@ void lc_record_init(struct lc_record *r, enum lc_event_type type,
 
 	/* Constant sizes: the compiler clears them with a few stores. */
 	if (type == LC_EV_EXEC)
-		memset(end, 0, offsetof(struct lc_record, exec.filename) -
+		memset(end, 0, offsetof(struct lc_record, exec.str) -
 		       offsetofend(struct lc_record, comm));
 	else
 		memset(end, 0, LC_SMALL_RECORD -

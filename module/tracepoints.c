@@ -74,6 +74,7 @@ static void lc_tp_fork(void *data, struct task_struct *parent,
 	lc_emit(&r);
 }
 
+/* argv goes right after the filename, exec.filename_len bytes in. */
 static void lc_copy_argv(struct lc_record *r)
 {
 	struct mm_struct *mm = current->mm;
@@ -86,7 +87,7 @@ static void lc_copy_argv(struct lc_record *r)
 		len = lc_argv_max;
 		r->exec.argv_trunc = true;
 	}
-	if (copy_from_user_nofault(r->exec.argv,
+	if (copy_from_user_nofault(r->exec.str + r->exec.filename_len,
 				   (const void __user *)mm->arg_start, len)) {
 		lc_count(LC_CNT_ARGV_FAULTS);
 		r->exec.argv_trunc = true;
@@ -99,6 +100,7 @@ static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm)
 {
 	struct lc_record r;
+	ssize_t len;
 
 	lc_kprobes_reconcile(p);
 	lc_record_init(&r, LC_EV_EXEC, p);
@@ -106,8 +108,9 @@ static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 	lc_lineage_exec(p, r.ts);
 	lc_state_exec(p);
 	r.exec.old_pid = old_pid;
-	r.exec.filename_trunc = strscpy(r.exec.filename, bprm->filename,
-					sizeof(r.exec.filename)) < 0;
+	len = strscpy(r.exec.str, bprm->filename, LC_FILENAME_LEN);
+	r.exec.filename_trunc = len < 0;
+	r.exec.filename_len = len < 0 ? LC_FILENAME_LEN - 1 : len;
 	lc_copy_argv(&r);
 	lc_emit(&r);
 }
