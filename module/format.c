@@ -28,23 +28,46 @@ static void out_c(struct lc_out *o, char c)
 		*o->p++ = c;
 }
 
+/* Up to @n bytes of @s; with a constant @n the copy is a few moves. */
+static __always_inline void out_mem(struct lc_out *o, const char *s,
+				    size_t n)
+{
+	n = min_t(size_t, n, o->end - o->p);
+	memcpy(o->p, s, n);
+	o->p += n;
+}
+
+/* A string literal, at its length known when compiling. */
+#define out_lit(o, lit)	out_mem(o, lit, sizeof(lit) - 1)
+
 static void out_s(struct lc_out *o, const char *s)
 {
 	while (*s)
 		out_c(o, *s++);
 }
 
+/*
+ * Two digits per 64-bit division (the rest is small-number arithmetic):
+ * a follower formats a dozen numbers a line.
+ */
 static void out_u(struct lc_out *o, u64 v)
 {
-	char tmp[20];
-	int n = 0;
+	char tmp[20], *t = tmp + sizeof(tmp);
+	unsigned int q;
 
-	do {
-		tmp[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		out_c(o, tmp[--n]);
+	while (v >= 100) {
+		q = v % 100;
+		v /= 100;
+		*--t = '0' + q % 10;
+		*--t = '0' + q / 10;
+	}
+	if (v >= 10) {
+		*--t = '0' + v % 10;
+		*--t = '0' + v / 10;
+	} else {
+		*--t = '0' + v;
+	}
+	out_mem(o, t, tmp + sizeof(tmp) - t);
 }
 
 static void out_d(struct lc_out *o, s64 v)
@@ -56,24 +79,15 @@ static void out_d(struct lc_out *o, s64 v)
 	out_u(o, v);
 }
 
-/* " key=" then a signed number */
-static void out_kd(struct lc_out *o, const char *key, s64 v)
-{
-	out_s(o, key);
-	out_d(o, v);
-}
-
-static void out_kb(struct lc_out *o, const char *key, bool b)
-{
-	out_s(o, key);
-	out_c(o, b ? '1' : '0');
-}
+/* " key=" (a literal) then a signed number, or a 0/1 flag */
+#define out_kd(o, key, v)	do { out_lit(o, key); out_d(o, v); } while (0)
+#define out_kb(o, key, b)	do { out_lit(o, key); out_c(o, (b) ? '1' : '0'); } while (0)
 
 static void out_hex(struct lc_out *o, u64 v)
 {
 	int shift = 60;
 
-	out_s(o, "0x");
+	out_lit(o, "0x");
 	while (shift > 0 && !(v >> shift))
 		shift -= 4;
 	for (; shift >= 0; shift -= 4)
@@ -95,7 +109,7 @@ static void out_esc(struct lc_out *o, const char *src, size_t len, bool argv)
 		} else if (c > 0x20 && c < 0x7f && c != '\\' && c != ',') {
 			out_c(o, c);
 		} else {
-			out_s(o, "\\x");
+			out_lit(o, "\\x");
 			out_c(o, hex_asc_hi(c));
 			out_c(o, hex_asc_lo(c));
 		}
@@ -132,7 +146,7 @@ static void lc_fmt_exit(const struct lc_record *r, struct lc_out *o)
 		out_kb(o, " core=", st & 0x80);
 	} else {
 		out_kd(o, " code=", (st >> 8) & 0xff);
-		out_s(o, " signal=- core=0");
+		out_lit(o, " signal=- core=0");
 	}
 	out_kb(o, " group_dead=", r->exit.group_dead);
 }
@@ -140,10 +154,10 @@ static void lc_fmt_exit(const struct lc_record *r, struct lc_out *o)
 static void lc_fmt_exec(const struct lc_record *r, struct lc_out *o)
 {
 	out_kd(o, " old_pid=", r->exec.old_pid);
-	out_s(o, " filename=");
+	out_lit(o, " filename=");
 	out_esc(o, r->exec.str, r->exec.filename_len, false);
 	out_kb(o, " filename_trunc=", r->exec.filename_trunc);
-	out_s(o, " argv=");
+	out_lit(o, " argv=");
 	out_esc(o, r->exec.str + r->exec.filename_len, r->exec.argv_len,
 		true);
 	out_kb(o, " argv_trunc=", r->exec.argv_trunc);
@@ -154,7 +168,7 @@ static void lc_fmt_signal(const struct lc_record *r, struct lc_out *o)
 	out_kd(o, " signal=", r->signal.sig);
 	out_kd(o, " sender_pid=", r->signal.sender_pid);
 	out_kd(o, " sender_tgid=", r->signal.sender_tgid);
-	out_s(o, " result=");
+	out_lit(o, " result=");
 	out_s(o, r->signal.result < ARRAY_SIZE(lc_sigresult_names) ?
 		 lc_sigresult_names[r->signal.result] : "unknown");
 	out_kb(o, " group=", r->signal.group);
@@ -166,7 +180,7 @@ static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 	case LC_EV_FORK:
 		out_kd(o, " creator_pid=", r->fork.creator_pid);
 		out_kd(o, " creator_tgid=", r->fork.creator_tgid);
-		out_s(o, " clone_flags=");
+		out_lit(o, " clone_flags=");
 		out_hex(o, r->fork.clone_flags);
 		out_kb(o, " thread=", r->fork.thread);
 		out_kb(o, " vfork=", r->fork.vfork);
@@ -180,14 +194,14 @@ static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 	case LC_EV_REAP:
 		out_kd(o, " reaper_pid=", r->reap.reaper_pid);
 		out_kd(o, " reaper_tgid=", r->reap.reaper_tgid);
-		out_s(o, " how=");
+		out_lit(o, " how=");
 		out_s(o, lc_reap_names[r->reap.how]);
 		out_kd(o, " zombie_ns=", r->reap.zombie_ns);
 		break;
 	case LC_EV_REPARENT:
 		out_kd(o, " old_ppid=", r->reparent.old_ppid);
 		out_kd(o, " new_ppid=", r->reparent.new_ppid);
-		out_s(o, " reason=");
+		out_lit(o, " reason=");
 		out_s(o, lc_reason_names[r->reparent.reason]);
 		out_kb(o, " zombie=", r->reparent.zombie);
 		break;
@@ -207,9 +221,9 @@ static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 		out_kd(o, " old_pgid=", r->setpgid.old_pgid);
 		break;
 	case LC_EV_STATE:
-		out_s(o, " from=");
+		out_lit(o, " from=");
 		out_c(o, r->state.from);
-		out_s(o, " to=");
+		out_lit(o, " to=");
 		out_c(o, r->state.to);
 		out_kd(o, " prev_ns=", r->state.prev_ns);
 		break;

@@ -18,8 +18,8 @@
 # Configurations (CONFIGS to choose, in this order by default):
 #   none       lifecycle unloaded (rmmod; insmod again for the next)
 #   lc         lifecycle loaded, default events, no reader
-#   lc-reader  lifecycle + a follower (build/bench/lcfollow) reading to
-#              nowhere; its CPU is counted
+#   lc-reader  lifecycle + a follower (build/bench/lcfollow) writing the
+#              log to a file in tmpfs; its CPU is counted
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -113,7 +113,7 @@ setup() {
 	esac
 	case $1 in
 	lc-reader)
-		"$FOLLOW" 2> /tmp/follow.err &
+		"$FOLLOW" -o /tmp/follow.out 2> /tmp/follow.err &
 		TOOL_PID=$! TOOLS=$!
 		wait_for 60 grep -q ready /tmp/follow.err ;;
 	lc-track)
