@@ -4,7 +4,14 @@
 # check.sh [STEP...] - everything "make check" checks.
 #
 # STEPs: deps build checkpatch kernel-doc userspace selftests stories
-# validate tutorial dkms (default: all but tutorial and dkms).
+# validate dkms tutorial debug (default: all of them).  "debug" builds the
+# module for the debug kernel (KASAN, lockdep, kmemleak, DEBUG_ATOMIC_SLEEP;
+# install-deps installs it from ../shared/kernels when that is there) and
+# runs the selftests on it, with a kmemleak scan at the end; the default
+# run starts it in the background once the rest is built, as it takes as
+# long as everything else together, and skips it when no debug kernel is
+# installed (saying so).  DEBUG=0 leaves it out.  KVERS="..." chooses the
+# other kernels outright.
 # Each check prints one PASS/FAIL line, with the tail of its log on failure
 # (logs in build/check/).  The selftests run in a VM on every supported
 # kernel (scripts/kmod.sh list; DEBUG=1 adds the debug kernel); every TAP
@@ -16,12 +23,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 LOGS=$ROOT/build/check
 mkdir -p "$LOGS"
-# DEBUG=1 adds the debug kernel (KASAN, lockdep, kmemleak; install-deps
-# installs it from ../shared/kernels): ten times slower, so not by default
-# ("make check-debug" runs the suite on it alone).  KVERS="..." chooses
-# the kernels outright.
-[ "${DEBUG:-0}" = 0 ] && DEBUG=
-KVERS=${KVERS:-$(scripts/kmod.sh list ${DEBUG:+--debug})}
+USER_KVERS=${KVERS:-}
+# The kernels, once install-deps has run (a fresh machine has none before).
+set_kvers() {
+	KVERS=${USER_KVERS:-$(scripts/kmod.sh list)}
+	DEBUG_KVER=$(scripts/kmod.sh list --debug | grep -v -e -amd64 | tail -n 1)
+}
+set_kvers
 pass=0 fail=0
 # One TCG thread for every VM: see LC_TCG_THREAD in scripts/vm.sh.
 export LC_TCG_THREAD=${LC_TCG_THREAD:-single}
@@ -157,7 +165,8 @@ stories_on() {
 run_step() {
 	case $1 in
 	deps)	step "install-deps" sh scripts/install-deps.sh
-		step "tools (checkpatch, kselftest headers)" scripts/get-tools.sh ;;
+		step "tools (checkpatch, kselftest headers)" scripts/get-tools.sh
+		set_kvers ;;
 	build)	for k in $KVERS; do
 			step "module W=1 $k" scripts/kmod.sh build "$k"
 		done ;;
@@ -184,6 +193,13 @@ run_step() {
 		for k in $KVERS; do
 			tutorial_on "$k"
 		done ;;
+	debug)	if [ -z "$DEBUG_KVER" ]; then
+			bad "debug: no debug kernel installed (../shared/kernels)"
+			return
+		fi
+		step "module W=1 $DEBUG_KVER" scripts/kmod.sh build "$DEBUG_KVER"
+		step "selftests build" make -C selftests
+		selftests_on "$DEBUG_KVER" ;;
 	dkms)	step "dkms build (6.1, 6.12)" scripts/dkms-check.sh ;;
 	validate)
 		for k in $KVERS; do
@@ -202,14 +218,60 @@ run_step() {
 	esac
 }
 
+# The debug kernel's run, in the background: its output and counts go to
+# files that main() adds in at the end.
+debug_start() {
+	if [ "${DEBUG:-}" = 0 ]; then
+		echo "SKIP: debug kernel (DEBUG=0)"
+		return
+	fi
+	if [ -z "$DEBUG_KVER" ]; then
+		echo "SKIP: debug kernel: none installed (install-deps installs" \
+			"it from ../shared/kernels when that is present)"
+		return
+	fi
+	echo "debug kernel $DEBUG_KVER: its selftests run in the background"
+	(
+		pass=0 fail=0
+		run_step debug
+		echo "$pass $fail" > "$LOGS/debug.counts"
+	) > "$LOGS/debug.out" 2>&1 &
+	DEBUG_PID=$!
+}
+
+debug_collect() {
+	[ -n "${DEBUG_PID:-}" ] || return 0
+	wait "$DEBUG_PID"
+	echo "== debug kernel $DEBUG_KVER"
+	cat "$LOGS/debug.out"
+	if [ -s "$LOGS/debug.counts" ]; then
+		set -- $(cat "$LOGS/debug.counts")
+		pass=$((pass + $1)) fail=$((fail + $2))
+	else
+		bad "debug kernel: the run ended without counts"
+	fi
+}
+
 main() {
-	# tutorial and dkms are not in the default run yet (issue 7 is
-	# unfinished): scripts/check.sh tutorial dkms, or make check-docs.
-	[ $# -gt 0 ] || set -- deps build checkpatch kernel-doc userspace selftests \
-		stories validate
-	for s in "$@"; do
-		run_step "$s"
-	done
+	local s
+
+	rm -f "$LOGS/debug.counts"
+	if [ $# -gt 0 ]; then
+		for s in "$@"; do
+			run_step "$s"
+		done
+	else
+		run_step deps
+		run_step build
+		# Built before the background run starts, which uses them.
+		make -s -C selftests > /dev/null 2>&1
+		debug_start
+		for s in checkpatch kernel-doc userspace selftests stories \
+			validate dkms tutorial; do
+			run_step "$s"
+		done
+		debug_collect
+	fi
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 }

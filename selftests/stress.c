@@ -305,25 +305,30 @@ TEST_F_TIMEOUT(log, followers_keep_up_sleeper_loses, 600)
 	EXPECT_EQ((unsigned long long)per * self->cpus, s[0].forks);
 }
 
-/* 20,000 processes with default sizes and one follower: nothing lost. */
-TEST_F_TIMEOUT(log, storm_20000_nothing_lost, 1200)
+/*
+ * 20,000 processes with default sizes and one follower: nothing lost.  A
+ * KASAN/lockdep kernel (kmemleak present) is ten times slower, so it gets
+ * 5,000: still 20,000 records, more than the log holds.
+ */
+TEST_F_TIMEOUT(log, storm_nothing_lost, 2400)
 {
 	if (getenv("LC_QUICK"))
 		SKIP(return, "LC_QUICK");
+	int procs = access("/sys/kernel/debug/kmemleak", F_OK) ? 20000 : 5000;
 	struct reader r;
 	struct seen s;
 
 	if (self->capacity != 16384)
 		SKIP(return, "needs the default log_size");
 	start_reader(_metadata, &r, false);
-	storm(_metadata, self->cpus, 20000 / self->cpus);
+	storm(_metadata, self->cpus, procs / self->cpus);
 	marker(_metadata, &r, 1);
 	finish_reader(_metadata, &r, &s);
-	TH_LOG("%llu records, lost %llu, gaps %llu", s.records, s.lost,
-	       s.gaps);
+	TH_LOG("%d processes: %llu records, lost %llu, gaps %llu", procs,
+	       s.records, s.lost, s.gaps);
 	EXPECT_EQ(0, s.lost);
 	EXPECT_EQ(0, s.gaps);
-	EXPECT_EQ((unsigned long long)(20000 / self->cpus) * self->cpus,
+	EXPECT_EQ((unsigned long long)(procs / self->cpus) * self->cpus,
 		  s.forks);
 }
 
