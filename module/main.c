@@ -76,3 +76,4 @@ module_exit(lc_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The lifecycle developers");
 MODULE_DESCRIPTION("Record the whole life of every process");
+MODULE_VERSION("0.1");

@@ -8,6 +8,15 @@
  * LC_IOC_FOLLOW it blocks instead (or fails with -EAGAIN under
  * O_NONBLOCK).  A reader the writer overtook gets one "lost" line.
  *
+ * The file is S_ISREG, so tools treat it as a regular file: GNU head reads
+ * a block, prints its lines and gives the rest back with
+ * lseek(fd, -rest, SEEK_CUR).  The position is the count of bytes read so
+ * far, and lseek() may move it back within the bytes the last read()
+ * returned (the last LC_BACK_SIZE of them at most): they are kept, and
+ * read() returns them again before anything new.  Any other move fails
+ * with -ESPIPE (-EINVAL for a negative position), as on a pipe; pread()
+ * fails with -ESPIPE.
+ *
  * On unload, lc_log_shutdown() wakes every sleeper for good and
  * proc_remove() waits for the calls in flight, then closes the files.
  */
@@ -26,10 +35,13 @@
 #include "lc.h"
 #include "stats.h"
 
+/* Bytes of the last read() kept to be given back, a power of two. */
+#define LC_BACK_SIZE	(8 * LC_LINE_MAX)
+
 struct lc_reader {
 	struct list_head node;		/* on lc_reader_list */
 	pid_t opener;			/* tgid that opened it, for stats */
-	struct mutex lock;		/* one read() at a time per file */
+	struct mutex lock;		/* one read() or lseek() at a time */
 	u64 seq;			/* next record to read */
 	u64 lost;			/* records this reader lost */
 	struct pid_namespace *ns;	/* pids are shown as seen here */
@@ -39,8 +51,12 @@ struct lc_reader {
 	bool header_done;
 	size_t len;			/* bytes of lines in buf */
 	size_t off;			/* bytes of buf already read */
+	loff_t pos;			/* the file position */
+	loff_t end;			/* bytes ever taken from buf */
+	loff_t start;			/* pos before the last read() */
 	struct lc_record rec;
 	char buf[8 * LC_LINE_MAX];	/* whole lines, formatted ahead */
+	char back[LC_BACK_SIZE];	/* ring: bytes end - LC_BACK_SIZE..end */
 };
 
 static struct proc_dir_entry *lc_proc;
@@ -129,16 +145,51 @@ static int lc_fill(struct lc_reader *rd, struct file *f, bool may_wait,
 	}
 }
 
+/* Keep @n bytes just read from rd->buf in the ring, at end. */
+static void lc_keep(struct lc_reader *rd, const char *p, size_t n)
+{
+	size_t at = rd->end & (LC_BACK_SIZE - 1);
+	size_t part = min(n, LC_BACK_SIZE - at);
+
+	BUILD_BUG_ON_NOT_POWER_OF_2(LC_BACK_SIZE);
+	BUILD_BUG_ON(sizeof(rd->buf) > LC_BACK_SIZE);
+	memcpy(rd->back + at, p, part);
+	memcpy(rd->back, p + part, n - part);
+	rd->end += n;
+	rd->pos = rd->end;
+}
+
+/* Copy out bytes lseek() gave back. Return how many, or -EFAULT. */
+static ssize_t lc_replay(struct lc_reader *rd, char __user *buf, size_t count)
+{
+	size_t at = rd->pos & (LC_BACK_SIZE - 1);
+	size_t n = min3(count, (size_t)(rd->end - rd->pos), LC_BACK_SIZE - at);
+
+	if (copy_to_user(buf, rd->back + at, n))
+		return -EFAULT;
+	rd->pos += n;
+	return n;
+}
+
 static ssize_t lc_proc_read(struct file *f, char __user *buf, size_t count,
 			    loff_t *ppos)
 {
 	struct lc_reader *rd = f->private_data;
 	size_t done = 0, n;
-	int ret = 0;
+	loff_t start;
+	ssize_t ret = 0;
 
 	if (mutex_lock_interruptible(&rd->lock))
 		return -ERESTARTSYS;
+	start = rd->pos;
 	while (done < count) {
+		if (rd->pos < rd->end) {
+			ret = lc_replay(rd, buf + done, count - done);
+			if (ret < 0)
+				break;
+			done += ret;
+			continue;
+		}
 		if (rd->off == rd->len) {
 			rd->off = 0;
 			rd->len = 0;
@@ -151,11 +202,49 @@ static ssize_t lc_proc_read(struct file *f, char __user *buf, size_t count,
 			ret = -EFAULT;
 			break;
 		}
+		lc_keep(rd, rd->buf + rd->off, n);
 		rd->off += n;
 		done += n;
 	}
+	if (done) {
+		rd->start = start;
+		if (ppos)
+			*ppos = rd->pos;
+	}
 	mutex_unlock(&rd->lock);
 	return done ? done : ret;
+}
+
+/*
+ * Move back within the bytes the last read() returned, or stay, with
+ * SEEK_CUR or SEEK_SET (tail seeks to where it already is).  The position
+ * counts the bytes read; beyond it nothing is known yet, and before the
+ * last read() nothing is kept: -ESPIPE, as on a pipe.  A negative position
+ * is -EINVAL, as on every file.
+ */
+static loff_t lc_proc_lseek(struct file *f, loff_t offset, int whence)
+{
+	struct lc_reader *rd = f->private_data;
+	loff_t to, ret;
+
+	if ((whence != SEEK_CUR && whence != SEEK_SET) ||
+	    (whence == SEEK_CUR && offset > 0))
+		return -ESPIPE;
+	if (mutex_lock_interruptible(&rd->lock))
+		return -ERESTARTSYS;
+	to = whence == SEEK_CUR ? rd->pos + offset : offset;
+	if (to < 0) {
+		ret = -EINVAL;
+	} else if (to > rd->pos || to < rd->start ||
+		   to < rd->end - LC_BACK_SIZE) {
+		ret = -ESPIPE;
+	} else {
+		rd->pos = to;
+		f->f_pos = to;
+		ret = to;
+	}
+	mutex_unlock(&rd->lock);
+	return ret;
 }
 
 static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
@@ -169,7 +258,7 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	poll_wait(f, &lc_log_wq, wait);
 	smp_mb();	/* pairs with wq_has_sleeper() in lc_log_commit() */
 	if (READ_ONCE(rd->off) < READ_ONCE(rd->len) || !rd->header_done ||
-	    seq < lc_log_head())
+	    READ_ONCE(rd->pos) < READ_ONCE(rd->end) || seq < lc_log_head())
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (seq < lc_log_first())
 		mask |= EPOLLERR | EPOLLPRI;
@@ -213,7 +302,14 @@ static int lc_proc_open(struct inode *inode, struct file *f)
 	mutex_lock(&lc_reader_list_lock);
 	list_add_tail(&rd->node, &lc_reader_list);
 	mutex_unlock(&lc_reader_list_lock);
-	return stream_open(inode, f);
+	/*
+	 * Seekable within the last read (lc_proc_lseek()), but no pread().
+	 * rd->lock orders reads and seeks; without FMODE_ATOMIC_POS a
+	 * follower asleep in read() does not hold f_pos_lock, so another
+	 * read() or lseek() of a shared file waits interruptibly.
+	 */
+	f->f_mode &= ~(FMODE_PREAD | FMODE_PWRITE | FMODE_ATOMIC_POS);
+	return 0;
 }
 
 static int lc_proc_release(struct inode *inode, struct file *f)
@@ -233,6 +329,7 @@ static int lc_proc_release(struct inode *inode, struct file *f)
 static const struct proc_ops lc_proc_ops = {
 	.proc_open = lc_proc_open,
 	.proc_read = lc_proc_read,
+	.proc_lseek = lc_proc_lseek,
 	.proc_poll = lc_proc_poll,
 	.proc_ioctl = lc_proc_ioctl,
 #ifdef CONFIG_COMPAT
