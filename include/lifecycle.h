@@ -55,7 +55,9 @@
  *                  (unless the file is O_NONBLOCK: then -EAGAIN).
  *   LC_IOC_TAIL    move the cursor to the end: only new records follow.
  * poll() reports EPOLLIN when a record is ready, and EPOLLERR|EPOLLPRI as
- * well when the reader was overtaken.
+ * well when the reader was overtaken.  lseek() (SEEK_CUR back, or SEEK_SET)
+ * may move back within the bytes the last read() returned, which are then
+ * read again (head and tail do this); any other seek fails with ESPIPE.
  */
 #ifndef _LIFECYCLE_H
 #define _LIFECYCLE_H
