@@ -129,6 +129,17 @@ bool lc_log_dying(void)
 	return READ_ONCE(lc_dying);
 }
 
+/* A constant size is a few moves; a variable memcpy is rep movsb. */
+static __always_inline void lc_copy_record(struct lc_record *dst,
+					   const struct lc_record *src,
+					   size_t size)
+{
+	if (likely(size == LC_SMALL_RECORD))
+		memcpy(dst, src, LC_SMALL_RECORD);
+	else
+		memcpy(dst, src, size);
+}
+
 /**
  * lc_log_commit() - append a record: number it, stamp it, copy it
  * @r: the record; its seq is filled in here, and its ts unless the probe
@@ -152,10 +163,7 @@ void lc_log_commit(struct lc_record *r)
 	if (unlikely(r->ts < lc_last_ts))
 		r->ts = lc_last_ts;
 	lc_last_ts = r->ts;
-	if (likely(size == LC_SMALL_RECORD))
-		memcpy(&lc_ring[head & lc_mask], r, LC_SMALL_RECORD);
-	else
-		memcpy(&lc_ring[head & lc_mask], r, size);
+	lc_copy_record(&lc_ring[head & lc_mask], r, size);
 	WRITE_ONCE(lc_head, head + 1);
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 
@@ -202,8 +210,8 @@ int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost)
 		*seq = first;
 		ret = -EPIPE;
 	} else if (*seq < lc_head) {
-		memcpy(out, &lc_ring[*seq & lc_mask],
-		       lc_record_size(&lc_ring[*seq & lc_mask]));
+		lc_copy_record(out, &lc_ring[*seq & lc_mask],
+			       lc_record_size(&lc_ring[*seq & lc_mask]));
 		(*seq)++;
 		ret = 1;
 	}
