@@ -36,7 +36,7 @@ static struct task_struct *lc_arg_task(struct pt_regs *regs, unsigned int n)
 static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid)
 {
 	struct task_struct *np;
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	lc_record_init(&r, LC_EV_REPARENT, t);
 	np = lc_rcu(t->real_parent);
@@ -78,7 +78,7 @@ static u8 lc_reap_how(struct task_struct *p)
 static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct task_struct *p = lc_arg_task(regs, 0);
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	/* Threads, and the old leader de_thread() releases on exec. */
 	if (!thread_group_leader(p))
@@ -103,7 +103,7 @@ static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
 	struct task_struct *t = lc_arg_task(regs, 0);
 	bool for_ptracer = regs_get_kernel_argument(regs, 1);
 	int why = regs_get_kernel_argument(regs, 2);
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	/* A job-control continue is recorded when SIGCONT wakes the group. */
 	if (!for_ptracer && !lc_lineage_set_stopped(t, why != CLD_CONTINUED) &&
@@ -125,7 +125,7 @@ static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
 static int lc_krp_setsid(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	int ret = regs_return_value(regs);	/* ksys_setsid() returns int */
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	if (ret <= 0)
 		return 0;
@@ -162,7 +162,7 @@ static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct lc_setpgid *s = (struct lc_setpgid *)ri->data;
 	struct task_struct *t;
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	if (regs_return_value(regs) != 0)
 		return 0;
@@ -181,7 +181,7 @@ static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static void lc_emit_ids(struct task_struct *t, const struct lc_changes *c)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	if (!lc_kprobe_live(LC_HOOK_SETSID) && c->sid != c->old_sid &&
 	    c->sid == t->tgid) {
@@ -237,7 +237,7 @@ void lc_kprobes_reconcile(struct task_struct *t)
  */
 void lc_cont_from_signal(struct task_struct *t, int sig)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	if (sig != SIGCONT || !lc_kprobe_live(LC_HOOK_CLDSTOP) ||
 	    !(READ_ONCE(t->signal->flags) & SIGNAL_STOP_CONTINUED) ||
@@ -260,7 +260,7 @@ void lc_cont_from_signal(struct task_struct *t, int sig)
  */
 void lc_stop_fallback(struct task_struct *t, int sig, int result)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	if (result != 0 || (sig != SIGCONT && !sig_kernel_stop(sig)))
 		return;

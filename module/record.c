@@ -35,14 +35,17 @@ static_assert(sizeof_field(struct lc_record, lost) <= LC_SMALL_PAYLOAD);
 
 /**
  * lc_record_init() - start a record about task @t
- * @r: the record, zeroed here
+ * @r: the record
  * @type: the event
  * @t: the task the event is about (its thread id, process id, real
  *     parent's process id, comm and uid at this moment)
  *
- * Call with the task pinned (a probe argument or current).  Only the
- * event's own fields are cleared; exec's strings are bounded by their
- * terminator and argv_len instead.
+ * Call with the task pinned (a probe argument or current).  Probes declare
+ * their record __uninitialized, so that CONFIG_INIT_STACK_ALL_ZERO does
+ * not clear all of it on every event: this writes every byte the log
+ * copies of a record without a pid-ns view (the header, padding
+ * included, and the small payload or exec's fixed part; exec's strings
+ * are bounded by their lengths).
  */
 void lc_record_init(struct lc_record *r, enum lc_event_type type,
 		    struct task_struct *t)

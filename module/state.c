@@ -71,7 +71,7 @@ static void lc_slot_add(struct task_struct *t)
 /* Move @t's slot to @to and record the transition; @gone frees it. */
 static void lc_transition(struct task_struct *t, char to, bool gone)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 	struct lc_slot *s;
 	unsigned long flags;
 	bool emit = false;

@@ -59,7 +59,7 @@ static u64 lc_clone_flags(struct task_struct *child)
 static void lc_tp_fork(void *data, struct task_struct *parent,
 		       struct task_struct *child)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	lc_lineage_fork(child, parent);
 	lc_state_fork(child, parent);
@@ -99,7 +99,7 @@ static void lc_copy_argv(struct lc_record *r)
 static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 	ssize_t len;
 
 	lc_kprobes_reconcile(p);
@@ -128,7 +128,7 @@ static int lc_wait_status(struct task_struct *p, bool group_dead)
 static void lc_tp_exit(LC_TP_EXIT_ARGS)
 {
 	bool dead = LC_EXIT_GROUP_DEAD(p);
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	if (dead)
 		lc_kprobes_reconcile(p);
@@ -153,7 +153,7 @@ static bool lc_death_notice(struct task_struct *parent)
 static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 			 struct task_struct *task, int group, int result)
 {
-	struct lc_record r;
+	struct lc_record r __uninitialized;
 
 	lc_record_init(&r, LC_EV_SIGNAL, task);
 	if (unlikely(lc_death_notice(task))) {
