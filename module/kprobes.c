@@ -5,10 +5,13 @@
  *   reparent  kprobe kill_orphaned_pgrp(child, father): called by
  *             reparent_leader() for each orphan handed to another
  *             process, after real_parent was set, under tasklist_lock.
- *   reap      kprobe cgroup_release(p): release_task() calls it once for
- *             each task it frees, including a zombie leader freed by its
- *             "goto repeat" (zap_leader), which a release_task kretprobe
- *             would miss.
+ *   reap      kprobe posix_cpu_timers_exit_group(p): release_task() ->
+ *             __exit_signal() calls it once for each group leader it
+ *             frees (threads do not reach it, so they cost nothing),
+ *             including a zombie leader freed by its "goto repeat"
+ *             (zap_leader), which a release_task kprobe would miss.
+ *             Under tasklist_lock and siglock, after ptrace_release_task()
+ *             (as in every release, the tracer link is already gone).
  *   stop/cont kprobe do_notify_parent_cldstop(tsk, for_ptracer, why).
  *   setsid    kretprobe ksys_setsid: a positive return is the new sid.
  *   setpgid   kretprobe __do_sys_setpgid: target and old pgid saved at
@@ -80,7 +83,7 @@ static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
 	struct task_struct *p = lc_arg_task(regs, 0);
 	struct lc_record r __uninitialized;
 
-	/* Threads, and the old leader de_thread() releases on exec. */
+	/* Only leaders get here (see above); a guard all the same. */
 	if (!thread_group_leader(p))
 		return 0;
 	lc_record_init(&r, LC_EV_REAP, p);
@@ -272,7 +275,7 @@ void lc_stop_fallback(struct task_struct *t, int sig, int result)
 static struct kprobe lc_kp[] = {
 	[LC_HOOK_REPARENT] = { .symbol_name = "kill_orphaned_pgrp",
 			       .pre_handler = lc_kp_reparent },
-	[LC_HOOK_REAP] = { .symbol_name = "cgroup_release",
+	[LC_HOOK_REAP] = { .symbol_name = "posix_cpu_timers_exit_group",
 			   .pre_handler = lc_kp_reap },
 	[LC_HOOK_CLDSTOP] = { .symbol_name = "do_notify_parent_cldstop",
 			      .pre_handler = lc_kp_cldstop },
@@ -288,7 +291,7 @@ static struct kretprobe lc_krp[] = {
 
 static const char *const lc_hook_names[] = {
 	[LC_HOOK_REPARENT] = "kill_orphaned_pgrp",
-	[LC_HOOK_REAP] = "cgroup_release",
+	[LC_HOOK_REAP] = "posix_cpu_timers_exit_group",
 	[LC_HOOK_CLDSTOP] = "do_notify_parent_cldstop",
 	[LC_HOOK_SETSID] = "ksys_setsid",
 	[LC_HOOK_SETPGID] = "__do_sys_setpgid",
