@@ -42,7 +42,8 @@
 # lifecycle's instructions per recorded event, lost events, memory.
 # bench/results.md is written by hand from that summary.
 #
-# Environment: CYCLES (default 5), OPS (300), CONFIGS, BPF_CYCLES (how many
+# Environment: CYCLES (default 5), OPS (300; THREAD_OPS, default 10 x OPS,
+# for thread), CONFIGS, BPF_CYCLES (how many
 # of the cycles include bpftrace, default all), WALL=0 skips the
 # wall-clock run (-smp 2, multi-threaded TCG, no icount: fork storm, none
 # against lc, WALL_CYCLES cycles of WALL_OPS).
@@ -55,6 +56,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 CYCLES=${CYCLES:-5}
 OPS=${OPS:-300}
+# A thread create+join is ~56k instructions, a seventh of a fork: ten
+# times the operations, so that a phase is long against the timer tick.
+THREAD_OPS=${THREAD_OPS:-$((OPS * 10))}
+# ops_of MODE: operations per phase
+ops_of() {
+	if [ "$1" = thread ]; then echo "$THREAD_OPS"; else echo "$OPS"; fi
+}
 CONFIGS=${CONFIGS:-none lc lc-reader lc-track lc-nosig ftrace bpftrace forkstat auditd}
 MODES=${MODES:-fork exec spawn thread storm}
 BPF_CYCLES=${BPF_CYCLES:-$CYCLES}
@@ -180,7 +188,7 @@ teardown() {
 		# Its exit leaves the kernel busier for a few guest seconds.
 		sleep 10
 		for m in $MODES; do
-			"$W" bench "$m" "$OPS" "$TRUE" > /dev/null
+			"$W" bench "$m" "$(ops_of "$m")" "$TRUE" > /dev/null
 		done ;;
 	forkstat)
 		kill -INT "$TOOL_PID"; wait "$TOOL_PID" || true ;;
@@ -234,7 +242,7 @@ guest() {
 	read -r c _ < /proc/uptime
 	while awk -v a="$c" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { exit !(b - a < 2) }'; do
 		for mode in $MODES; do
-			"$W" bench "$mode" "$OPS" "$TRUE" > /dev/null
+			"$W" bench "$mode" "$(ops_of "$mode")" "$TRUE" > /dev/null
 		done
 		n=$((n + 1))
 	done
@@ -247,7 +255,7 @@ guest() {
 			setup "$cfg"
 			for mode in $MODES; do
 				before=$(lc_stats)
-				res=$("$W" bench "$mode" "$OPS" "$TRUE" "$TOOLS")
+				res=$("$W" bench "$mode" "$(ops_of "$mode")" "$TRUE" "$TOOLS")
 				after=$(lc_stats)
 				echo "$cycle $cfg $res | $before| $after" >> "$out/raw.txt"
 			done
@@ -422,7 +430,7 @@ mkdir -p "$OUT"
 cat module/*.[ch] include/*.h | sha256sum | cut -c1-16 > "$OUT/module-sources.sha"
 echo "bench: $KVER, module $MOD, results in $OUT"
 scripts/vm.sh -k "$KVER" -m "$MOD" --icount --append mitigations=off -t 14400 -- \
-	"CYCLES=$CYCLES BPF_CYCLES=$BPF_CYCLES OPS=$OPS MODES='$MODES' CONFIGS='$CONFIGS' scripts/bench.sh --guest $OUT" \
+	"CYCLES=$CYCLES BPF_CYCLES=$BPF_CYCLES OPS=$OPS THREAD_OPS=$THREAD_OPS MODES='$MODES' CONFIGS='$CONFIGS' scripts/bench.sh --guest $OUT" \
 	> "$OUT/console.log" 2>&1 || { tail -n 30 "$OUT/console.log"; exit 1; }
 if [ "$WALL" = 1 ]; then
 	scripts/vm.sh -k "$KVER" -m "$MOD" -s 2 --append mitigations=off -t 3600 -- \
