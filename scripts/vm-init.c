@@ -233,8 +233,10 @@ static int kmemleak_check(void)
 		total += len;
 	}
 	close(fd);
-	if (!total)
+	if (!total) {
+		printf("lc-init: kmemleak scan: no unreferenced object\n");
 		return 0;
+	}
 	printf("lc-init: kmemleak reports unreferenced objects\n");
 	return -1;
 }
