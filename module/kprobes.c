@@ -230,20 +230,20 @@ void lc_kprobes_reconcile(struct task_struct *t)
 
 /**
  * lc_cont_from_signal() - record a continue when SIGCONT wakes a stopped group
- * @t: SIGCONT's target
- * @sig: the signal generated
+ * @t: the target of a SIGCONT just generated; the caller has checked the
+ *     signal and that the cldstop kprobe is live (without it,
+ *     lc_stop_fallback() records continues)
  *
  * The parent's notification waits until the group runs again, and a
  * SIGKILL before that cancels it, although waitpid(WCONTINUED) has
  * already reported the continue.  So the continue is taken here, from
  * prepare_signal()'s decision (SIGNAL_STOP_CONTINUED), once per stop.
  */
-void lc_cont_from_signal(struct task_struct *t, int sig)
+void lc_cont_from_signal(struct task_struct *t)
 {
 	struct lc_record r __uninitialized;
 
-	if (sig != SIGCONT || !lc_kprobe_live(LC_HOOK_CLDSTOP) ||
-	    !(READ_ONCE(t->signal->flags) & SIGNAL_STOP_CONTINUED) ||
+	if (!(READ_ONCE(t->signal->flags) & SIGNAL_STOP_CONTINUED) ||
 	    !lc_lineage_set_stopped(t, false))
 		return;
 	lc_record_init(&r, LC_EV_CONT, t);

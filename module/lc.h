@@ -230,7 +230,7 @@ const char *lc_kprobe_name(int hook);
 unsigned long lc_kprobe_nmissed(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
 void lc_kprobes_reconcile(struct task_struct *t);
-void lc_cont_from_signal(struct task_struct *t, int sig);
+void lc_cont_from_signal(struct task_struct *t);
 
 /* state.c: opt-in R/S/D/T/t/Z tracking */
 int lc_state_init(void);

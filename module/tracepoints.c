@@ -168,7 +168,7 @@ static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 	lc_emit(&r);
 	if (lc_kprobe_live(LC_HOOK_CLDSTOP)) {
 		if (sig == SIGCONT)
-			lc_cont_from_signal(task, sig);
+			lc_cont_from_signal(task);
 	} else {
 		lc_stop_fallback(task, sig, result);
 	}
