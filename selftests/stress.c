@@ -111,7 +111,9 @@ static long feed(int fd, struct seen *s, char *buf, size_t size,
 
 /*
  * A follower: blocking reads from the end of the log until the marker's
- * exit record; the marker pid arrives on @ctl once the storm is over.
+ * exit record; the marker pid arrives on @ctl once the storm is over, and
+ * is acknowledged on @out before the marker may exit: a follower that read
+ * the marker's exit before it knew the pid would wait for it forever.
  * Reports its struct seen on @out.
  */
 static void follower(int ctl, int out, int parent, bool sleeper)
@@ -143,9 +145,11 @@ static void follower(int ctl, int out, int parent, bool sleeper)
 				getpid(), s.records, s.last_seq, s.marker);
 			_exit(3);
 		}
-		if (pfd[1].revents && !s.marker &&
-		    read(ctl, &s.marker, sizeof(s.marker)) != sizeof(s.marker))
-			_exit(4);
+		if (pfd[1].revents && !s.marker) {
+			if (read(ctl, &s.marker, sizeof(s.marker)) !=
+			    sizeof(s.marker) || write(out, "m", 1) != 1)
+				_exit(4);
+		}
 	}
 	if (write(out, &s, sizeof(s)) != sizeof(s))
 		_exit(5);
@@ -180,11 +184,15 @@ static void start_reader(struct __test_metadata *_metadata, struct reader *r,
 	ASSERT_EQ(1, read(r->out, &c, 1));
 }
 
-/* Tell a reader which pid's exit ends its reading. */
+/* Tell a reader which pid's exit ends its reading; wait until it knows. */
 static void tell_reader(struct __test_metadata *_metadata, struct reader *r,
 			pid_t marker)
 {
+	char c = 0;
+
 	ASSERT_EQ(sizeof(marker), write(r->ctl, &marker, sizeof(marker)));
+	ASSERT_EQ(1, read(r->out, &c, 1));
+	ASSERT_EQ('m', c);
 }
 
 static void finish_reader(struct __test_metadata *_metadata, struct reader *r,
@@ -228,8 +236,8 @@ static void storm(struct __test_metadata *_metadata, int procs, int n)
 }
 
 /*
- * The marker: a child whose exit ends every reader.  Its pid goes to the
- * readers before it exits, so none can read past its exit unaware.
+ * The marker: a child whose exit ends every reader.  Every reader knows
+ * its pid before it exits, so none can read past its exit unaware.
  */
 static void marker(struct __test_metadata *_metadata, struct reader *r,
 		   int n)
