@@ -128,20 +128,60 @@ trap 'rm -f "$CMD"' EXIT
 ACCEL=(-accel "tcg,thread=${LC_TCG_THREAD:-multi}" -smp "$SMP")
 [ "$ICOUNT" = 0 ] || ACCEL=(-accel tcg -icount shift=0,sleep=off -smp 1)
 
-# timeout(1) runs qemu in its own process group, which may not use the tty.
-RUN=(timeout -k 10 "$TIMEOUT")
-[ "$INTERACTIVE" = 0 ] || RUN=()
+# At the timeout, the watchdog has the guest say what it is doing before it
+# goes: SysRq q (timers), l (every CPU's backtrace) and w (blocked tasks),
+# typed on the emulated keyboard through QEMU's QMP socket.  timeout(1) is
+# the backstop; it runs qemu in its own process group, off the tty.
+QMP=$VMDIR/$$.qmp
+TIMEDOUT=$VMDIR/$$.timedout
+trap 'rm -f "$CMD" "$QMP" "$TIMEDOUT"; [ -z "${WATCHDOG:-}" ] || kill "$WATCHDOG" 2>/dev/null' EXIT
+watchdog() {
+	sleep "$TIMEOUT" &
+	trap 'kill $! 2>/dev/null; exit 0' TERM
+	wait $!
+	: > "$TIMEDOUT"
+	python3 - "$QMP" <<'PY' >/dev/null 2>&1
+import json, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+def cmd(execute, **args):
+    f.write(json.dumps({"execute": execute, "arguments": args}) + "\n")
+    f.flush()
+f.readline()
+cmd("qmp_capabilities")
+for key in "qlw":
+    cmd("human-monitor-command", **{"command-line": "sendkey alt-sysrq-" + key})
+    time.sleep(5)
+cmd("quit")
+time.sleep(2)
+PY
+}
+RUN=(timeout -k 10 $((TIMEOUT + 60)))
+WATCHDOG=
+if [ "$INTERACTIVE" = 0 ]; then
+	watchdog </dev/null >/dev/null 2>&1 &
+	WATCHDOG=$!
+else
+	RUN=()
+fi
 set +e
 "${RUN[@]}" qemu-system-x86_64 "${ACCEL[@]}" -cpu "$CPU" -m 2048 \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 quiet printk.time=1 panic=-1 lc.cmd=$CMD $ARGS $APPEND" \
+	-append "console=ttyS0 quiet printk.time=1 panic=-1 sysrq_always_enabled lc.cmd=$CMD $ARGS $APPEND" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$OUTDIR",mount_tag=lcout,security_model=none,multidevs=remap \
+	-qmp unix:"$QMP",server=on,wait=off \
 	-bios qboot.rom -nographic -no-reboot -net none -vga none 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 set -e
+if [ -n "$WATCHDOG" ]; then
+	kill "$WATCHDOG" 2>/dev/null || true
+	wait "$WATCHDOG" 2>/dev/null || true
+	WATCHDOG=
+fi
 
-if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+if [ -e "$TIMEDOUT" ] || [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "vm.sh: FAIL: TIMEOUT: the guest did not finish within ${TIMEOUT}s (log: $LOG)" >&2
 	exit 124
 fi
