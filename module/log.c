@@ -45,10 +45,22 @@ static bool lc_wake_armed;
 static u64 lc_woken_at;		/* head at the last wakeup */
 static struct timer_list lc_wake_timer;
 
+/*
+ * Disarming takes the log lock, and lc_log_commit() reads lc_wake_armed
+ * under it: a record committed after the disarm arms a new wakeup, one
+ * committed before is seen by the readers this wakeup wakes.  Read after
+ * the unlock, the flag could be read before the store to lc_head became
+ * visible (x86 lets a load pass an earlier store), and that record would
+ * wait for the next one to wake its readers.
+ */
 static void lc_wake_now(void)
 {
-	WRITE_ONCE(lc_woken_at, READ_ONCE(lc_head));
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	WRITE_ONCE(lc_woken_at, lc_head);
 	WRITE_ONCE(lc_wake_armed, false);
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 	wake_up_interruptible_poll(&lc_log_wq, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -153,6 +165,7 @@ void lc_log_commit(struct lc_record *r)
 {
 	size_t size = lc_record_size(r);
 	unsigned long flags;
+	bool armed;
 	u64 head;
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
@@ -165,10 +178,11 @@ void lc_log_commit(struct lc_record *r)
 	lc_last_ts = r->ts;
 	lc_copy_record(&lc_ring[head & lc_mask], r, size);
 	WRITE_ONCE(lc_head, head + 1);
+	armed = lc_wake_armed;		/* see lc_wake_now() */
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 
 	lc_count(LC_CNT_RECORDED);
-	if (!READ_ONCE(lc_wake_armed)) {
+	if (!armed) {
 		if (wq_has_sleeper(&lc_log_wq)) {
 			WRITE_ONCE(lc_wake_armed, true);
 			irq_work_queue(&lc_wake_work);
