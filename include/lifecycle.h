@@ -15,7 +15,8 @@
  *   |    |            |   |      |    |    |    |    |       key=value pairs,
  *   |    |            |   |      |    |    |    |    |       order fixed per
  *   |    |            |   |      |    |    |    |    |       event (below)
- *   |    |            |   |      |    |    |    |    +-- comm, escaped
+ *   |    |            |   |      |    |    |    |    +-- comm, escaped;
+ *   |    |            |   |      |    |    |    |            "-" if empty
  *   |    |            |   |      |    |    |    +------- uid (init user ns)
  *   |    |            |   |      |    |    +------------ real parent's tgid
  *   |    |            |   |      |    +----------------- process id
@@ -54,15 +55,30 @@
  *   LC_IOC_FOLLOW  reads block at the end of the log instead of returning 0
  *                  (unless the file is O_NONBLOCK: then -EAGAIN).
  *   LC_IOC_TAIL    move the cursor to the end: only new records follow.
+ *   LC_IOC_BINARY  before the first read(): records come as struct
+ *                  lc_event instead of text lines (below); EBUSY after.
  * poll() reports EPOLLIN when a record is ready, and EPOLLERR|EPOLLPRI as
  * well when the reader was overtaken.  lseek() (SEEK_CUR back, or SEEK_SET)
  * may move back within the bytes the last read() returned, which are then
  * read again (head and tail do this); any other seek fails with ESPIPE.
+ *
+ * The binary stream: LC_BIN_MAGIC (8 bytes, in place of the header line),
+ * then one struct lc_event per record, each ev.size bytes: a multiple of
+ * 8, at least LC_EVENT_SMALL_SIZE and at most LC_LINE_MAX (exec events
+ * carry only the string bytes they use).  The same records,
+ * in the same order, with the same pids and visibility as the text; the
+ * formatting is left to the reader.  Strings are raw bytes, not escaped:
+ * comm is NUL-padded, exec.str holds filename_len bytes of filename then
+ * argv_len bytes of NUL-separated argv.  exit.status is the wait status;
+ * code, signal and core are derived from it as in the text.  New fields
+ * only ever go at the end and make size larger: use size to step to the
+ * next event, and fields only when size covers them.
  */
 #ifndef _LIFECYCLE_H
 #define _LIFECYCLE_H
 
 #include <linux/ioctl.h>
+#include <linux/types.h>
 
 #define LC_FORMAT_VERSION	1
 #define LC_HEADER_FMT		"lifecycle %d\n"
@@ -70,6 +86,11 @@
 #define LC_IOC_MAGIC		'L'
 #define LC_IOC_FOLLOW		_IO(LC_IOC_MAGIC, 1)
 #define LC_IOC_TAIL		_IO(LC_IOC_MAGIC, 2)
+#define LC_IOC_BINARY		_IO(LC_IOC_MAGIC, 3)
+
+/* The first 8 bytes of a binary stream; the '1' is LC_FORMAT_VERSION. */
+#define LC_BIN_MAGIC		"\177lcbin1\n"
+#define LC_BIN_MAGIC_LEN	8
 
 /* The longest line the module writes, newline included. */
 #define LC_LINE_MAX		2048
@@ -141,5 +162,83 @@ enum lc_reparent_reason {
 #define LC_SIGRESULT_NAMES {						\
 	"delivered", "ignored", "pending", "overflow", "lose_info",	\
 }
+
+/* One record in a binary stream; no implicit padding before the union. */
+struct lc_event {
+	__u16 size;		/* bytes of this event, a multiple of 8 */
+	__u8 type;		/* enum lc_event_type */
+	__u8 reserved;		/* 0 */
+	__u32 cpu;
+	__u64 seq;
+	__u64 ts;		/* ns since boot */
+	__s32 pid;
+	__s32 tgid;
+	__s32 ppid;
+	__u32 uid;
+	char comm[LC_COMM_LEN];	/* NUL-padded; all zero in a lost event */
+	union {
+		struct {
+			__s32 creator_pid;
+			__s32 creator_tgid;
+			__u64 clone_flags;
+			__u8 thread;
+			__u8 vfork;
+		} fork;
+		struct {
+			__s32 old_pid;
+			__u16 filename_len;
+			__u16 argv_len;
+			__u8 filename_trunc;
+			__u8 argv_trunc;
+			char str[LC_FILENAME_LEN + LC_ARGV_LEN];
+		} exec;
+		struct {
+			__s32 status;	/* the wait status */
+			__u8 group_dead;
+		} exit;
+		struct {
+			__s32 reaper_pid;
+			__s32 reaper_tgid;
+			__u64 zombie_ns;
+			__u8 how;	/* enum lc_reap_how */
+		} reap;
+		struct {
+			__s32 old_ppid;
+			__s32 new_ppid;
+			__u8 reason;	/* enum lc_reparent_reason */
+			__u8 zombie;
+		} reparent;
+		struct {
+			__s32 signal;
+			__u8 ptrace;
+		} stop;		/* also cont */
+		struct {
+			__s32 signal;
+			__s32 sender_pid;
+			__s32 sender_tgid;
+			__u8 result;	/* index into LC_SIGRESULT_NAMES */
+			__u8 group;
+		} signal;
+		struct {
+			__s32 sid;
+		} setsid;
+		struct {
+			__s32 pgid;
+			__s32 old_pgid;
+		} setpgid;
+		struct {
+			__u64 prev_ns;
+			char from;	/* task state letters */
+			char to;
+		} state;
+		struct {
+			__u64 count;
+		} lost;
+	};
+};
+
+/* Bytes of every event but exec: the header and the largest small member. */
+#define LC_EVENT_HEADER_SIZE	56
+#define LC_EVENT_SMALL_SIZE	80
 
 #endif /* _LIFECYCLE_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * format.c - one record as one line of /proc/lifecycle (see lifecycle.h).
+ * format.c - one record as one line of /proc/lifecycle, or as one struct
+ * lc_event of its binary stream (see lifecycle.h).
  *
  * Lines are written with a few small helpers rather than vsnprintf():
  * a follower formats every record, and this is most of its cost.
@@ -234,23 +235,31 @@ static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 }
 
 /**
- * lc_format() - render a record as one text line, newline included
+ * lc_view() - rewrite a reader's copy of a record for its pid namespace
  * @r: the reader's copy of the record; its pids are rewritten for @ns
- * @ns: the reader's pid namespace: pids are translated into it
+ * @ns: the reader's pid namespace
+ *
+ * Return: false when the record's process is not visible in @ns (the
+ * reader skips it).
+ */
+bool lc_view(struct lc_record *r, struct pid_namespace *ns)
+{
+	return ns == &init_pid_ns || r->type == LC_EV_LOST ||
+	       lc_pidns_view(r, ns);
+}
+
+/**
+ * lc_format() - render a record as one text line, newline included
+ * @r: the record, as lc_view() left it
  * @buf: output
  * @size: its size, at least LC_LINE_MAX
  *
- * Return: the line's length, or 0 when the record's process is not
- * visible in @ns (the reader skips it).
+ * Return: the line's length.
  */
-int lc_format(struct lc_record *r, struct pid_namespace *ns,
-	      char *buf, size_t size)
+int lc_format(const struct lc_record *r, char *buf, size_t size)
 {
 	struct lc_out o = { buf, buf + size - 2 };	/* '\n' and NUL */
 
-	if (ns != &init_pid_ns && r->type != LC_EV_LOST &&
-	    !lc_pidns_view(r, ns))
-		return 0;
 	out_u(&o, r->seq);
 	out_c(&o, ' ');
 	out_u(&o, r->ts);
@@ -263,7 +272,7 @@ int lc_format(struct lc_record *r, struct pid_namespace *ns,
 	out_kd(&o, " ", r->ppid);
 	out_kd(&o, " ", r->uid);
 	out_c(&o, ' ');
-	if (r->type == LC_EV_LOST)
+	if (r->type == LC_EV_LOST || !r->comm[0])	/* PR_SET_NAME "" */
 		out_c(&o, '-');
 	else
 		out_esc(&o, r->comm, strnlen(r->comm, LC_COMM_LEN), false);
@@ -271,4 +280,111 @@ int lc_format(struct lc_record *r, struct pid_namespace *ns,
 	*o.p++ = '\n';
 	*o.p = '\0';
 	return o.p - buf;
+}
+
+static_assert(offsetof(struct lc_event, fork) == LC_EVENT_HEADER_SIZE);
+static_assert(LC_EVENT_HEADER_SIZE + sizeof_field(struct lc_event, reap) ==
+	      LC_EVENT_SMALL_SIZE);
+static_assert(sizeof_field(struct lc_event, fork) <=
+	      sizeof_field(struct lc_event, reap));
+static_assert(sizeof_field(struct lc_event, signal) <=
+	      sizeof_field(struct lc_event, reap));
+static_assert(sizeof_field(struct lc_event, state) <=
+	      sizeof_field(struct lc_event, reap));
+static_assert(sizeof_field(struct lc_event, lost) <=
+	      sizeof_field(struct lc_event, reap));
+static_assert(sizeof(struct lc_event) % 8 == 0);
+
+/**
+ * lc_encode() - a record as one struct lc_event of the binary stream
+ * @r: the record, as lc_view() left it
+ * @ev: output, 8-byte aligned, sizeof(*ev) bytes of room
+ *
+ * Every byte up to ev->size is written: no stale buffer bytes leak out.
+ *
+ * Return: ev->size, the bytes used.
+ */
+size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
+{
+	size_t size = LC_EVENT_SMALL_SIZE;
+
+	if (r->type == LC_EV_EXEC)
+		size = max_t(size_t, size,
+			     round_up(offsetof(struct lc_event, exec.str) +
+				      r->exec.filename_len + r->exec.argv_len,
+				      8));
+	memset(ev, 0, size);
+	ev->size = size;
+	ev->type = r->type;
+	ev->cpu = r->cpu;
+	ev->seq = r->seq;
+	ev->ts = r->ts;
+	ev->pid = r->pid;
+	ev->tgid = r->tgid;
+	ev->ppid = r->ppid;
+	ev->uid = r->uid;
+	if (r->type != LC_EV_LOST)
+		memcpy(ev->comm, r->comm, LC_COMM_LEN);
+	switch (r->type) {
+	case LC_EV_FORK:
+		ev->fork.creator_pid = r->fork.creator_pid;
+		ev->fork.creator_tgid = r->fork.creator_tgid;
+		ev->fork.clone_flags = r->fork.clone_flags;
+		ev->fork.thread = r->fork.thread;
+		ev->fork.vfork = r->fork.vfork;
+		break;
+	case LC_EV_EXEC:
+		ev->exec.old_pid = r->exec.old_pid;
+		ev->exec.filename_len = r->exec.filename_len;
+		ev->exec.argv_len = r->exec.argv_len;
+		ev->exec.filename_trunc = r->exec.filename_trunc;
+		ev->exec.argv_trunc = r->exec.argv_trunc;
+		memcpy(ev->exec.str, r->exec.str,
+		       r->exec.filename_len + r->exec.argv_len);
+		break;
+	case LC_EV_EXIT:
+		ev->exit.status = r->exit.status;
+		ev->exit.group_dead = r->exit.group_dead;
+		break;
+	case LC_EV_REAP:
+		ev->reap.reaper_pid = r->reap.reaper_pid;
+		ev->reap.reaper_tgid = r->reap.reaper_tgid;
+		ev->reap.zombie_ns = r->reap.zombie_ns;
+		ev->reap.how = r->reap.how;
+		break;
+	case LC_EV_REPARENT:
+		ev->reparent.old_ppid = r->reparent.old_ppid;
+		ev->reparent.new_ppid = r->reparent.new_ppid;
+		ev->reparent.reason = r->reparent.reason;
+		ev->reparent.zombie = r->reparent.zombie;
+		break;
+	case LC_EV_STOP:
+	case LC_EV_CONT:
+		ev->stop.signal = r->stop.sig;
+		ev->stop.ptrace = r->stop.ptrace;
+		break;
+	case LC_EV_SIGNAL:
+		ev->signal.signal = r->signal.sig;
+		ev->signal.sender_pid = r->signal.sender_pid;
+		ev->signal.sender_tgid = r->signal.sender_tgid;
+		ev->signal.result = r->signal.result;
+		ev->signal.group = r->signal.group;
+		break;
+	case LC_EV_SETSID:
+		ev->setsid.sid = r->setsid.sid;
+		break;
+	case LC_EV_SETPGID:
+		ev->setpgid.pgid = r->setpgid.pgid;
+		ev->setpgid.old_pgid = r->setpgid.old_pgid;
+		break;
+	case LC_EV_STATE:
+		ev->state.prev_ns = r->state.prev_ns;
+		ev->state.from = r->state.from;
+		ev->state.to = r->state.to;
+		break;
+	case LC_EV_LOST:
+		ev->lost.count = r->lost.count;
+		break;
+	}
+	return size;
 }

@@ -252,9 +252,10 @@ void lc_pidns_init_record(struct lc_record *r, struct pid *pid);
 void lc_pidns_translate(struct lc_record *r);
 bool lc_pidns_view(struct lc_record *r, struct pid_namespace *ns);
 
-/* format.c: one record as one line of text */
-int lc_format(struct lc_record *r, struct pid_namespace *ns,
-	      char *buf, size_t size);
+/* format.c: one record as one line of text, or as one binary event */
+bool lc_view(struct lc_record *r, struct pid_namespace *ns);
+int lc_format(const struct lc_record *r, char *buf, size_t size);
+size_t lc_encode(const struct lc_record *r, struct lc_event *ev);
 size_t lc_escape(char *dst, size_t size, const char *src, size_t len,
 		 bool argv);
 

@@ -3,8 +3,8 @@
  * procfs.c - /proc/lifecycle, modelled on /dev/kmsg.
  *
  * Every open file has its own cursor into the log.  read() hands out
- * whole lines, and a line cut by a short buffer is finished by the next
- * read().  At the end of the log read() returns 0, so cat ends; after
+ * whole lines (or, after LC_IOC_BINARY, struct lc_event records), and a
+ * line cut by a short buffer is finished by the next read().  At the end of the log read() returns 0, so cat ends; after
  * LC_IOC_FOLLOW it blocks instead (or fails with -EAGAIN under
  * O_NONBLOCK).  A reader the writer overtook gets one "lost" line.
  *
@@ -48,6 +48,7 @@ struct lc_reader {
 	kuid_t uid;			/* non-admins see their own uid only */
 	bool admin;
 	bool follow;
+	bool binary;			/* struct lc_event, not text */
 	bool header_done;
 	size_t len;			/* bytes of lines in buf */
 	size_t off;			/* bytes of buf already read */
@@ -55,7 +56,8 @@ struct lc_reader {
 	loff_t end;			/* bytes ever taken from buf */
 	loff_t start;			/* pos before the last read() */
 	struct lc_record rec;
-	char buf[8 * LC_LINE_MAX];	/* whole lines, formatted ahead */
+	/* whole lines or events, made ahead; events are 8-byte aligned */
+	char buf[8 * LC_LINE_MAX] __aligned(8);
 	char back[LC_BACK_SIZE];	/* ring: bytes end - LC_BACK_SIZE..end */
 };
 
@@ -71,17 +73,26 @@ static bool lc_visible(const struct lc_reader *rd, const struct lc_record *r)
 	       r->uid == from_kuid_munged(&init_user_ns, rd->uid);
 }
 
-/* Append the next line to rd->buf. Return 1, or 0 at the end. */
+/*
+ * Append the next line (or binary event) to rd->buf, which has room for
+ * LC_LINE_MAX bytes.  Return 1, or 0 at the end.
+ */
 static int lc_next_line(struct lc_reader *rd)
 {
 	char *line = rd->buf + rd->len;
 	size_t room = sizeof(rd->buf) - rd->len;
 	u64 lost;
-	int ret, n;
+	int ret;
 
+	BUILD_BUG_ON(sizeof(struct lc_event) > LC_LINE_MAX);
 	if (!rd->header_done) {
-		rd->len += scnprintf(line, room, LC_HEADER_FMT,
-				     LC_FORMAT_VERSION);
+		if (rd->binary) {
+			memcpy(line, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN);
+			rd->len += LC_BIN_MAGIC_LEN;
+		} else {
+			rd->len += scnprintf(line, room, LC_HEADER_FMT,
+					     LC_FORMAT_VERSION);
+		}
 		rd->header_done = true;
 		return 1;
 	}
@@ -100,13 +111,13 @@ static int lc_next_line(struct lc_reader *rd)
 			atomic64_add(lost, &lc_lost_total);
 			lc_count(LC_CNT_LOST_READERS);
 		}
-		if (!lc_visible(rd, &rd->rec))
+		if (!lc_visible(rd, &rd->rec) || !lc_view(&rd->rec, rd->ns))
 			continue;
-		n = lc_format(&rd->rec, rd->ns, line, room);
-		if (n) {
-			rd->len += n;
-			return 1;
-		}
+		if (rd->binary)
+			rd->len += lc_encode(&rd->rec, (struct lc_event *)line);
+		else
+			rd->len += lc_format(&rd->rec, line, room);
+		return 1;
 	}
 }
 
@@ -268,6 +279,7 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct lc_reader *rd = f->private_data;
+	int ret;
 
 	switch (cmd) {
 	case LC_IOC_FOLLOW:
@@ -278,6 +290,15 @@ static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		rd->seq = lc_log_head();
 		mutex_unlock(&rd->lock);
 		return 0;
+	case LC_IOC_BINARY:
+		mutex_lock(&rd->lock);
+		ret = rd->header_done ? -EBUSY : 0;
+		if (!ret)
+			rd->binary = true;
+		mutex_unlock(&rd->lock);
+		if (ret)
+			pr_warn_ratelimited("lifecycle: LC_IOC_BINARY after the first read()\n");
+		return ret;
 	}
 	return -ENOTTY;
 }

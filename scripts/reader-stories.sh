@@ -10,6 +10,9 @@
 #              lifecycle -p PARENT and lifecycle tree
 #   subreaper  lifecycle run -- an orphan adopted by a child subreaper
 #   follow     lifecycle -f --new sees a new process within milliseconds
+#   record     lifecycle -r (the binary stream) gives the same JSON as the
+#              text for every record so far; a recording made with
+#              -f --new -r holds a shell's exit code
 #
 # Each story prints the reader's timeline (and tree), then checks the
 # same records through --json with selftests/stories/check.py: exact pids,
@@ -25,7 +28,7 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow record
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -126,6 +129,61 @@ story_follow() {
 	fi
 }
 
+# The binary stream against the text, record for record, through the
+# reader's JSON; then a recording made while following (-f --new -r).
+story_record() {
+	local n ev rp i sh
+
+	echo "== story record: lifecycle -r, the binary stream, against the text"
+	$L -r > "$T/rec.bin" && cat /proc/lifecycle > "$T/rec.txt" &&
+		$L --json -i "$T/rec.bin" > "$T/rec.bin.json" &&
+		$L --json -i "$T/rec.txt" > "$T/rec.txt.json" || {
+		result record "lifecycle -r or -i failed"
+		return
+	}
+	# the text was read later: it may hold more records at its end
+	n=$(wc -l < "$T/rec.bin.json")
+	if [ "$n" -lt 100 ] ||
+	   ! head -n "$n" "$T/rec.txt.json" | cmp -s - "$T/rec.bin.json"; then
+		head -n "$n" "$T/rec.txt.json" | diff - "$T/rec.bin.json" | head
+		result record "$n records: the binary and the text differ"
+		return
+	fi
+	for ev in fork exec exit reap reparent signal; do
+		grep -q "\"event\":\"$ev\"" "$T/rec.bin.json" || {
+			result record "no $ev record in the comparison"
+			return
+		}
+	done
+	echo "$n records: the same JSON from the binary stream and the text"
+
+	echo "-- lifecycle -f --new -r > rec.bin, then a shell exiting 7"
+	$L -f --new -r > "$T/follow.bin" &
+	rp=$!
+	i=0
+	until grep -q "_tgid $rp\$" /sys/kernel/debug/lifecycle/stats; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		sleep 0.1
+	done
+	sh -c 'exit 7' &
+	sh=$!
+	wait $sh
+	wait_reaped $sh
+	kill -INT $rp
+	wait $rp || {
+		result record "lifecycle -f --new -r exited $?"
+		return
+	}
+	$L -i "$T/follow.bin" -p "$sh"
+	$L --json -i "$T/follow.bin" -e exit |
+		grep -q "\"pid\":$sh,.*\"code\":7," || {
+		result record "the recording has no exit of $sh with code 7"
+		return
+	}
+	result record ok
+}
+
 for s in "$@"; do
 	case $s in
 	seed)	run_story seed python3 selftests/seed/fork-and-exec.py ;;
@@ -133,6 +191,7 @@ for s in "$@"; do
 	daemon-init) story_daemon_init ;;
 	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
 	follow)	story_follow ;;
+	record)	story_record ;;
 	*)	result "$s" "unknown story" ;;
 	esac
 	echo

@@ -16,6 +16,7 @@ struct opts {
 	bool follow;		/* -f */
 	bool tail;		/* --new */
 	bool json;
+	bool raw;		/* -r: the binary stream to stdout */
 	bool color;		/* stdout is a tty and NO_COLOR unset */
 	bool utf8;		/* stdout is a tty and the locale is UTF-8 */
 	long long timeout_ms;	/* run -t, or -1 */
@@ -29,5 +30,6 @@ int cmd_follow(struct opts *o);
 int cmd_run(struct opts *o);
 int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
+int cmd_raw(struct opts *o);
 
 #endif /* LC_CLI_H */

@@ -122,6 +122,22 @@ const char *lc_event_name(int type)
 	return event_names[type];
 }
 
+const char *lc_reap_name(unsigned int how)
+{
+	return how < ARRAY_SIZE(reap_v) ? reap_v[how] : NULL;
+}
+
+const char *lc_reason_name(unsigned int reason)
+{
+	return reason < ARRAY_SIZE(reason_v) ? reason_v[reason] : NULL;
+}
+
+const char *lc_result_name(unsigned int result)
+{
+	return result < ARRAY_SIZE(result_v) ? result_v[result] :
+	       result_extra_v[0];
+}
+
 int lc_event_lookup(const char *name)
 {
 	int i;

@@ -22,4 +22,10 @@ int lc_str_value(struct lc_parser *p, const char *key, const char *v,
 int lc_details(struct lc_parser *p, char **tok, int ntok,
 	       struct lc_record *r);
 
+/* a binary event's value as the text writes it: NULL when out of range */
+const char *lc_reap_name(unsigned int how);
+const char *lc_reason_name(unsigned int reason);
+/* "unknown" when out of range, as the module writes it */
+const char *lc_result_name(unsigned int result);
+
 #endif /* LC_FIELDS_H */

@@ -37,7 +37,10 @@ static const char usage_text[] =
 "  -e, --events LIST  only these events, comma-separated: fork,exec,exit,\n"
 "                     reap,reparent,stop,cont,signal,setsid,setpgid,\n"
 "                     state,lost\n"
-"  -t, --timeout SEC  run: stop following after SEC seconds\n"
+"  -t, --timeout SEC  run, --raw: stop following after SEC seconds\n"
+"  -r, --raw          write the records as the module's binary stream\n"
+"                     (see lifecycle.h) to stdout, to read later with -i;\n"
+"                     with -f keep following.  The cheapest way to record\n"
 "  -h, --help         show this help\n"
 "\n"
 "Colours are used when stdout is a terminal and NO_COLOR is not set.\n"
@@ -47,6 +50,7 @@ static const char usage_text[] =
 "  lifecycle -e exit,reap -c sleep  # how every sleep ended\n"
 "  lifecycle -f --new -p 1234       # follow 1234 and its descendants\n"
 "  lifecycle --json -i rec.txt      # a recorded log as JSON Lines\n"
+"  lifecycle -f --new -r > rec.bin  # record until Ctrl-C; then -i rec.bin\n"
 "  lifecycle run -- make -j4        # the story of a build\n"
 "  lifecycle run -t 10 -- ./daemon  # a daemon's first ten seconds\n"
 "  lifecycle tree 1                 # the tree under init, with adoptions\n"
@@ -61,6 +65,7 @@ static const struct option longopts[] = {
 	{ "comm", required_argument, NULL, 'c' },
 	{ "events", required_argument, NULL, 'e' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "raw", no_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -128,6 +133,9 @@ static int one_opt(struct opts *o, int c, char *arg)
 		if (parse_timeout(arg, &o->timeout_ms))
 			return usage_error("bad timeout '%s'", arg);
 		break;
+	case 'r':
+		o->raw = true;
+		break;
 	case 'h':
 		fputs(usage_text, stdout);
 		return -1;
@@ -141,7 +149,7 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:h", longopts,
+	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rh", longopts,
 				NULL)) != -1) {
 		ret = one_opt(o, c, optarg);
 		if (ret)
@@ -207,6 +215,10 @@ static bool utf8_locale(void)
 
 static int dispatch(struct opts *o, const char *cmd)
 {
+	if (o->raw && (*cmd || o->json || o->filter.pid >= 0 ||
+			 o->filter.comm || o->filter.events))
+		return usage_error("--raw records everything: no command, -j, -p, -c or -e%s",
+				   "");
 	if (!strcmp(cmd, "run")) {
 		if (!o->cmd || !o->cmd[0])
 			return usage_error("run: no command given%s", "");
@@ -216,6 +228,8 @@ static int dispatch(struct opts *o, const char *cmd)
 		return cmd_tree(o);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(o);
+	if (o->raw)
+		return cmd_raw(o);
 	return o->follow ? cmd_follow(o) : cmd_log(o);
 }
 

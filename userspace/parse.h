@@ -16,7 +16,10 @@
 #include <lifecycle.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-/* __printf(a, b) comes from the Makefile, as compiler_attributes.h would */
+/*
+ * __printf(a, b) and __aligned(x) come from the Makefile, as
+ * compiler_attributes.h would
+ */
 
 #define LC_NONE		LLONG_MIN
 #define LC_PID_MAX	4194304		/* the kernel's PID_MAX_LIMIT */
@@ -106,6 +109,13 @@ void lc_parser_init(struct lc_parser *p, const char *src, bool header_optional);
  */
 int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
 		  struct lc_record *r);
+/*
+ * Decode one event of the binary stream (LC_IOC_BINARY) into *r, as
+ * lc_parse_line() reads the same record's text line.  Returns 1, or -1
+ * on error with p->err set.
+ */
+int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
+		   size_t len, struct lc_record *r);
 /* end of input: -1 with p->err set when the header never came */
 int lc_parse_end(struct lc_parser *p);
 

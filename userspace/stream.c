@@ -2,8 +2,9 @@
 /*
  * Follow /proc/lifecycle without a busy loop: ppoll() for
  * POLLIN with the caller's signals deliverable only while waiting, then
- * read what is there.  read() hands out whole lines but a short buffer may
- * cut one, so partial lines are kept until their newline comes.
+ * read what is there.  read() hands out whole lines (or binary events) but
+ * a short buffer may cut one, so a partial one is kept until the rest
+ * comes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +53,9 @@ int stream_open(struct stream *s, const char *path, bool tail)
 		close(s->fd);
 		return -1;
 	}
+	/* the binary stream spares the module the formatting */
+	if (!s->regular && !ioctl(s->fd, LC_IOC_BINARY))
+		s->mode = STREAM_BINARY;
 	lc_parser_init(&s->p, path, false);
 	return 0;
 }
@@ -93,6 +97,61 @@ static int stream_lines(struct stream *s, stream_fn fn, void *ctx)
 	return 0;
 }
 
+/* hand out the complete events in the buffer, keep the rest */
+static int stream_events(struct stream *s, stream_fn fn, void *ctx)
+{
+	const struct lc_event *ev;
+	struct lc_record r;
+	size_t off = 0, size;
+
+	if (!s->magic_seen) {
+		if (s->len < LC_BIN_MAGIC_LEN)
+			return 0;
+		if (memcmp(s->buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN)) {
+			snprintf(s->p.err, sizeof(s->p.err),
+				 "not a lifecycle binary stream (bad magic)");
+			log_perror(&s->p);
+			return -1;
+		}
+		s->magic_seen = true;
+		s->p.header_seen = true;
+		off = LC_BIN_MAGIC_LEN;
+	}
+	while (s->len - off >= 8) {
+		ev = (const struct lc_event *)(s->buf + off);
+		size = ev->size;
+		if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX || size % 8) {
+			s->p.lineno++;
+			snprintf(s->p.err, sizeof(s->p.err),
+				 "bad event size %zu", size);
+			log_perror(&s->p);
+			return -1;
+		}
+		if (s->len - off < size)
+			break;
+		if (lc_parse_event(&s->p, ev, size, &r) < 0) {
+			log_perror(&s->p);
+			return -1;
+		}
+		if (fn(ctx, &r))
+			return -1;
+		off += size;
+	}
+	memmove(s->buf, s->buf + off, s->len - off);
+	s->len -= off;
+	return 0;
+}
+
+static int stream_records(struct stream *s, stream_fn fn, void *ctx)
+{
+	if (s->mode == STREAM_UNKNOWN && s->len)
+		s->mode = s->buf[0] == LC_BIN_MAGIC[0] ? STREAM_BINARY :
+							 STREAM_TEXT;
+	if (s->mode == STREAM_BINARY)
+		return stream_events(s, fn, ctx);
+	return stream_lines(s, fn, ctx);
+}
+
 static int stream_wait(struct stream *s, int timeout_ms,
 		       const sigset_t *wait_mask)
 {
@@ -132,7 +191,7 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 		if (n <= 0)
 			return 0;
 		s->len += n;
-		if (stream_lines(s, fn, ctx))
+		if (stream_records(s, fn, ctx))
 			return -1;
 	}
 }

@@ -42,6 +42,25 @@ for t in "$dir"/*.txt; do
 	fi
 done
 
+# NAME.bin, the binary stream of the records in NAME.txt: the same output
+for t in "$dir"/*.bin; do
+	n=${t%.bin}
+	expect 0 "$t --json" "$bin" --json -i "$t"
+	same "$tmp/out" "$n.json" "$t --json"
+	expect 0 "$t stdin" sh -c "\"$bin\" --json -i - < \"$t\""
+	same "$tmp/out" "$n.json" "$t --json -i -"
+	expect 0 "$t" "$bin" -i "$t"
+	same "$tmp/out" "$n.timeline" "$t timeline"
+	head -c 100 "$t" >"$tmp/short.bin"
+	expect 1 "$t cut short" "$bin" -i "$tmp/short.bin"
+	grep -q ':2: truncated event$' "$tmp/err" && ok || ko "$t cut short: $(cat "$tmp/err")"
+	{ printf 'x'; tail -c +2 "$t"; } >"$tmp/magic.bin"
+	expect 1 "$t bad magic" "$bin" -i "$tmp/magic.bin"
+	{ printf '\177'; tail -c +2 "$t" | head -c 7; printf '\001\000'; tail -c +11 "$t"; } >"$tmp/size.bin"
+	expect 1 "$t bad size" "$bin" -i "$tmp/size.bin"
+	grep -q ':1: bad event size$' "$tmp/err" && ok || ko "$t bad size: $(cat "$tmp/err")"
+done
+
 for t in "$dir"/bad/*.txt; do
 	expect 1 "$t" "$bin" -i "$t"
 	printf 'lifecycle: %s:' "$t" >"$tmp/want"
@@ -126,6 +145,17 @@ kill -INT $fpid
 wait $fpid
 got=$?
 if [ $got -eq 0 ]; then ok; else ko "-f after SIGINT: exit $got"; fi
+
+# -f reads a FIFO playing the binary stream as it reads the module's
+for t in "$dir"/*.bin; do
+	"$bin" -f --json -i "$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
+	fpid=$!
+	cat "$t" >"$tmp/fifo"
+	wait $fpid
+	got=$?
+	if [ $got -eq 0 ]; then ok; else ko "-f on a FIFO of $t: exit $got"; fi
+	same "$tmp/out" "${t%.bin}.json" "-f on a FIFO of $t"
+done
 
 echo "run_cli: $pass checks passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The binary stream of /proc/lifecycle (LC_IOC_BINARY): struct lc_event in,
+ * struct lc_record out, exactly as lc_parse_line() reads the same record's
+ * text line.  Every value is checked against the same ranges and tables as
+ * the text, and a record the text parser would refuse is refused here with
+ * the same kind of message.  The formatting is all on this side.
+ */
+#include <string.h>
+#include "fields.h"
+
+#define U63		LLONG_MAX
+
+/* A number field in 0..max, into *out. */
+static int num(struct lc_parser *p, const char *key, long long v,
+	       long long max, long long *out)
+{
+	if (v < 0 || v > max)
+		return lc_fail(p, "'%s' out of range (0..%lld): %lld", key, max,
+			       v);
+	*out = v;
+	return 0;
+}
+
+#define PID(k, v, out)	num(p, k, v, LC_PID_MAX, out)
+#define SIG(k, v, out)	num(p, k, v, LC_SIG_MAX, out)
+#define BOOL(k, v, out)	num(p, k, v, 1, out)
+
+/* raw bytes, no NUL among them, as a NUL-terminated string in cap */
+static int str(struct lc_parser *p, const char *key, const char *v,
+	       size_t len, char *out, size_t cap)
+{
+	if (len + 1 > cap)
+		return lc_fail(p, "'%s' too long (max %zu bytes)", key, cap - 1);
+	if (memchr(v, '\0', len))
+		return lc_fail(p, "'%s': NUL byte", key);
+	memcpy(out, v, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* NUL-separated elements; a last NUL ends the last one, as in the text */
+static void argv_raw(const char *v, size_t len, struct lc_argv *a)
+{
+	size_t i;
+
+	a->null = false;
+	a->argc = 0;
+	a->len = 0;
+	if (len && !v[len - 1])
+		len--;
+	if (!len && !v[0])
+		return;
+	memcpy(a->buf, v, len);
+	a->buf[len] = '\0';
+	a->len = len + 1;
+	a->argc = 1;
+	for (i = 0; i < len; i++)
+		a->argc += !v[i];
+}
+
+static int exit_fields(struct lc_parser *p, const struct lc_event *ev,
+		       struct lc_record *r)
+{
+	long long st = 0;
+
+	if (num(p, "status", ev->exit.status, 0xffff, &st))
+		return -1;
+	r->exit.status = st;
+	if (st & 0x7f) {
+		r->exit.code = LC_NONE;
+		if (SIG("signal", st & 0x7f, &r->exit.signal))
+			return -1;
+		r->exit.core = !!(st & 0x80);
+	} else {
+		r->exit.code = (st >> 8) & 0xff;
+		r->exit.signal = LC_NONE;
+		r->exit.core = 0;
+	}
+	return BOOL("group_dead", ev->exit.group_dead, &r->exit.group_dead);
+}
+
+static int exec_fields(struct lc_parser *p, const struct lc_event *ev,
+		       size_t len, struct lc_record *r)
+{
+	size_t fl = ev->exec.filename_len, al = ev->exec.argv_len;
+
+	if (offsetof(struct lc_event, exec.str) + fl + al > len)
+		return lc_fail(p, "exec: strings (%zu bytes) past the event's end",
+			       fl + al);
+	if (al > LC_ARGV_LEN)
+		return lc_fail(p, "'argv' too long (max %d bytes)", LC_ARGV_LEN);
+	r->exec.filename.null = false;
+	if (PID("old_pid", ev->exec.old_pid, &r->exec.old_pid) ||
+	    str(p, "filename", ev->exec.str, fl, r->exec.filename.s,
+		sizeof(r->exec.filename.s)) ||
+	    BOOL("filename_trunc", ev->exec.filename_trunc,
+		 &r->exec.filename_trunc) ||
+	    BOOL("argv_trunc", ev->exec.argv_trunc, &r->exec.argv_trunc))
+		return -1;
+	argv_raw(ev->exec.str + fl, al, &r->exec.argv);
+	return 0;
+}
+
+static int name(struct lc_parser *p, const char *key, const char *v,
+		unsigned int i, const char **out)
+{
+	if (!v)
+		return lc_fail(p, "'%s': unknown value %u", key, i);
+	*out = v;
+	return 0;
+}
+
+static int details(struct lc_parser *p, const struct lc_event *ev,
+		   size_t len, struct lc_record *r)
+{
+	switch (r->type) {
+	case LC_EV_FORK:
+		r->fork.clone_flags = ev->fork.clone_flags;
+		if (ev->fork.clone_flags > (unsigned long long)U63)
+			return lc_fail(p, "'clone_flags' out of range");
+		return PID("creator_pid", ev->fork.creator_pid,
+			   &r->fork.creator_pid) ||
+		       PID("creator_tgid", ev->fork.creator_tgid,
+			   &r->fork.creator_tgid) ||
+		       BOOL("thread", ev->fork.thread, &r->fork.thread) ||
+		       BOOL("vfork", ev->fork.vfork, &r->fork.vfork) ? -1 : 0;
+	case LC_EV_EXEC:
+		return exec_fields(p, ev, len, r);
+	case LC_EV_EXIT:
+		return exit_fields(p, ev, r);
+	case LC_EV_REAP:
+		return PID("reaper_pid", ev->reap.reaper_pid,
+			   &r->reap.reaper_pid) ||
+		       PID("reaper_tgid", ev->reap.reaper_tgid,
+			   &r->reap.reaper_tgid) ||
+		       name(p, "how", lc_reap_name(ev->reap.how),
+			    ev->reap.how, &r->reap.how) ||
+		       num(p, "zombie_ns", ev->reap.zombie_ns, U63,
+			   &r->reap.zombie_ns) ? -1 : 0;
+	case LC_EV_REPARENT:
+		return PID("old_ppid", ev->reparent.old_ppid,
+			   &r->reparent.old_ppid) ||
+		       PID("new_ppid", ev->reparent.new_ppid,
+			   &r->reparent.new_ppid) ||
+		       name(p, "reason", lc_reason_name(ev->reparent.reason),
+			    ev->reparent.reason, &r->reparent.reason) ||
+		       BOOL("zombie", ev->reparent.zombie,
+			    &r->reparent.zombie) ? -1 : 0;
+	case LC_EV_STOP:
+	case LC_EV_CONT:
+		return SIG("signal", ev->stop.signal, &r->stop.signal) ||
+		       BOOL("ptrace", ev->stop.ptrace, &r->stop.ptrace) ? -1 : 0;
+	case LC_EV_SIGNAL:
+		r->sig.result = lc_result_name(ev->signal.result);
+		return SIG("signal", ev->signal.signal, &r->sig.signal) ||
+		       PID("sender_pid", ev->signal.sender_pid,
+			   &r->sig.sender_pid) ||
+		       PID("sender_tgid", ev->signal.sender_tgid,
+			   &r->sig.sender_tgid) ||
+		       BOOL("group", ev->signal.group, &r->sig.group) ? -1 : 0;
+	case LC_EV_SETSID:
+		return PID("sid", ev->setsid.sid, &r->setsid.sid);
+	case LC_EV_SETPGID:
+		return PID("pgid", ev->setpgid.pgid, &r->setpgid.pgid) ||
+		       PID("old_pgid", ev->setpgid.old_pgid,
+			   &r->setpgid.old_pgid) ? -1 : 0;
+	case LC_EV_STATE: {
+		const char from[2] = { ev->state.from }, to[2] = { ev->state.to };
+
+		if (!lc_state_letter(from) || !lc_state_letter(to))
+			return lc_fail(p, "state: bad state letter");
+		r->state.from = from[0];
+		r->state.to = to[0];
+		return num(p, "prev_ns", ev->state.prev_ns, U63,
+			   &r->state.prev_ns);
+	}
+	case LC_EV_LOST:
+		return num(p, "count", ev->lost.count, U63, &r->lost.count);
+	default:
+		return lc_fail(p, "internal error");
+	}
+}
+
+/**
+ * lc_parse_event() - decode one event of the binary stream
+ * @p: the parser, for its error message and its record count
+ * @ev: the event, 8-byte aligned
+ * @len: its bytes, ev->size
+ * @r: the record, as lc_parse_line() would read it from the text
+ *
+ * Return: 1, or -1 with p->err set.
+ */
+int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
+		   size_t len, struct lc_record *r)
+{
+	size_t comm_len;
+
+	p->lineno++;
+	if (len < LC_EVENT_SMALL_SIZE || len > LC_LINE_MAX || len % 8 ||
+	    len != ev->size)
+		return lc_fail(p, "bad event size %zu", len);
+	memset(r, 0, sizeof(*r));
+	if (ev->type >= LC_EV_COUNT)
+		return lc_fail(p, "unknown event type %u", ev->type);
+	r->type = ev->type;
+	if (num(p, "seq", ev->seq, U63, &r->seq) ||
+	    num(p, "ts_ns", ev->ts, U63, &r->ts_ns) ||
+	    num(p, "cpu", ev->cpu, 65535, &r->cpu) ||
+	    PID("pid", ev->pid, &r->pid) || PID("tgid", ev->tgid, &r->tgid) ||
+	    PID("ppid", ev->ppid, &r->ppid))
+		return -1;
+	r->uid = ev->uid;
+	/* the text writes an empty comm, and a lost record's, as "-" */
+	comm_len = strnlen(ev->comm, LC_COMM_LEN);
+	if (r->type == LC_EV_LOST || !comm_len)
+		memcpy(r->comm, "-", 2);
+	else if (str(p, "comm", ev->comm, comm_len, r->comm, sizeof(r->comm)))
+		return -1;
+	return details(p, ev, len, r) ? -1 : 1;
+}

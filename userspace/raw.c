@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "lifecycle --raw": copy the module's binary stream (LC_IOC_BINARY) to
+ * stdout, as it comes, for later reading with -i.  The module does no
+ * formatting for it and neither does this: recording costs the copy only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "cli.h"
+
+static atomic_int stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "lifecycle: %s: %m\n", what);
+	return 1;
+}
+
+static int write_all(const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* SIGINT, SIGTERM and SIGALRM (-t) stop it; they arrive only in ppoll(). */
+static void setup_signals(long long timeout_ms, sigset_t *wait_mask)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGALRM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	if (timeout_ms >= 0)
+		alarm(timeout_ms ? (timeout_ms + 999) / 1000 : 1);
+}
+
+static int copy(int fd, const sigset_t *wait_mask)
+{
+	static char buf[64 * 1024];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	while (!stop) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN) {
+			if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
+			    errno != EINTR)
+				return fail("poll");
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail("read");
+		if (!n)
+			return 0;	/* the end, or the module went away */
+		if (write_all(buf, n))
+			return fail("write");
+	}
+	return 0;
+}
+
+int cmd_raw(struct opts *o)
+{
+	const char *src = o->input ? o->input : LC_PROC_PATH;
+	sigset_t wait_mask;
+	int fd, ret;
+
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "lifecycle: --raw writes binary: redirect stdout to a file\n");
+		return 2;
+	}
+	fd = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(src);
+	if (ioctl(fd, LC_IOC_BINARY))
+		ret = fail("LC_IOC_BINARY (is this /proc/lifecycle?)");
+	else if ((o->tail && ioctl(fd, LC_IOC_TAIL)) ||
+		 (o->follow && ioctl(fd, LC_IOC_FOLLOW)))
+		ret = fail("LC_IOC_TAIL/FOLLOW");
+	else
+		ret = 0;
+	if (!ret) {
+		setup_signals(o->timeout_ms, &wait_mask);
+		ret = copy(fd, &wait_mask);
+	}
+	close(fd);
+	return ret;
+}
