@@ -20,6 +20,11 @@
 #   lc         lifecycle loaded, default events, no reader
 #   lc-reader  lifecycle + a follower (build/bench/lcfollow) writing the
 #              log to a file in tmpfs; its CPU is counted
+#   lc-record  lifecycle + the reader recording: lifecycle -f --new -r, the
+#              binary stream (LC_IOC_BINARY) to a file in tmpfs, no
+#              formatting anywhere; its CPU is counted
+#   lc-follow  lifecycle + the reader following: lifecycle -f --new --json
+#              to a file in tmpfs (binary stream, JSON made in userspace)
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -63,7 +68,7 @@ THREAD_OPS=${THREAD_OPS:-$((OPS * 10))}
 ops_of() {
 	if [ "$1" = thread ]; then echo "$THREAD_OPS"; else echo "$OPS"; fi
 }
-CONFIGS=${CONFIGS:-none lc lc-reader lc-track lc-nosig ftrace bpftrace forkstat auditd}
+CONFIGS=${CONFIGS:-none lc lc-reader lc-record lc-follow lc-track lc-nosig ftrace bpftrace forkstat auditd}
 MODES=${MODES:-fork exec spawn thread storm}
 BPF_CYCLES=${BPF_CYCLES:-$CYCLES}
 WALL=${WALL:-1}
@@ -75,6 +80,7 @@ WALL_OPS=${WALL_OPS:-2000}
 W=/tmp/bench/lcwork
 TRUE=/tmp/bench/lctrue
 FOLLOW=/tmp/bench/lcfollow
+READER=/tmp/bench/lifecycle
 DBG=/sys/kernel/debug/lifecycle
 TRACING=/sys/kernel/tracing
 
@@ -124,6 +130,15 @@ setup() {
 		"$FOLLOW" -o /tmp/follow.out 2> /tmp/follow.err &
 		TOOL_PID=$! TOOLS=$!
 		wait_for 60 grep -q ready /tmp/follow.err ;;
+	lc-record|lc-follow)
+		if [ "$1" = lc-record ]; then
+			"$READER" -f --new -r > /tmp/reader.out &
+		else
+			"$READER" -f --new --json > /tmp/reader.out &
+		fi
+		TOOL_PID=$! TOOLS=$!
+		# following once its open file shows in the stats
+		wait_for 60 grep -q "_tgid $TOOL_PID\$" $DBG/stats ;;
 	lc-track)
 		echo "track comm lcwork" > $DBG/control ;;
 	lc-nosig)
@@ -172,6 +187,8 @@ teardown() {
 	lc-reader)
 		kill -TERM "$TOOL_PID"; wait "$TOOL_PID" || true
 		sed -n 's/^lcfollow: \([0-9]*\) bytes.*/\1/p' /tmp/follow.err > /tmp/follow.bytes ;;
+	lc-record|lc-follow)
+		kill -INT "$TOOL_PID"; wait "$TOOL_PID" || true ;;
 	lc-track)
 		echo "track off" > $DBG/control ;;
 	lc-nosig|lc-min)
@@ -218,6 +235,7 @@ audit_quiet() {
 copy_binaries() {
 	mkdir -p /tmp/bench
 	cp "$ROOT"/build/bench/{lcwork,lctrue,lcfollow} /tmp/bench/
+	cp "$ROOT"/userspace/lifecycle /tmp/bench/
 }
 
 guest() {
@@ -424,6 +442,7 @@ esac
 KVER=${1:-6.12.117+deb12-amd64}
 OUT=$ROOT/build/vm-out/bench/$KVER
 make -s -C bench
+make -s -C userspace
 MOD=$(scripts/validate.sh --build-module "$KVER")
 rm -rf "$OUT"
 mkdir -p "$OUT"
