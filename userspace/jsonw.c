@@ -7,6 +7,7 @@
  * UTF-8 is written as \u00XX (its Latin-1 reading) so the output is always
  * valid JSON and no byte is silently dropped.
  */
+#include <string.h>
 #include "jsonw.h"
 
 void jw_init(struct jw *w, FILE *out)
@@ -15,6 +16,33 @@ void jw_init(struct jw *w, FILE *out)
 	w->depth = 0;
 	w->count[0] = 0;
 	w->after_name = false;
+	w->len = 0;
+}
+
+static void jw_flush(struct jw *w)
+{
+	fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static void jw_put(struct jw *w, const void *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jw_flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite(s, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jw_putc(struct jw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->len++] = c;
 }
 
 /* comma before every value but the first of its container */
@@ -25,13 +53,13 @@ static void jw_sep(struct jw *w)
 		return;
 	}
 	if (w->count[w->depth]++)
-		fputc(',', w->out);
+		jw_putc(w, ',');
 }
 
 static void jw_open(struct jw *w, char c)
 {
 	jw_sep(w);
-	fputc(c, w->out);
+	jw_putc(w, c);
 	if (w->depth < JW_DEPTH - 1)
 		w->depth++;
 	w->count[w->depth] = 0;
@@ -39,11 +67,12 @@ static void jw_open(struct jw *w, char c)
 
 static void jw_close(struct jw *w, char c)
 {
-	fputc(c, w->out);
+	jw_putc(w, c);
 	if (w->depth > 0)
 		w->depth--;
 	if (!w->depth) {
-		fputc('\n', w->out);
+		jw_putc(w, '\n');
+		jw_flush(w);
 		w->count[0] = 0;
 	}
 }
@@ -89,77 +118,108 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
-static void jw_escape_byte(FILE *out, unsigned char c)
+static void jw_escape_byte(struct jw *w, unsigned char c)
 {
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
 	switch (c) {
 	case '"':
-		fputs("\\\"", out);
+		jw_put(w, "\\\"", 2);
 		break;
 	case '\\':
-		fputs("\\\\", out);
+		jw_put(w, "\\\\", 2);
 		break;
 	case '\n':
-		fputs("\\n", out);
+		jw_put(w, "\\n", 2);
 		break;
 	case '\t':
-		fputs("\\t", out);
+		jw_put(w, "\\t", 2);
 		break;
 	default:
-		if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+		jw_put(w, u, sizeof(u));
 	}
 }
 
-static void jw_quote(FILE *out, const char *str)
+static bool jw_plain(unsigned char c)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* runs of plain bytes and of valid UTF-8 are copied in one piece each */
+static void jw_quote(struct jw *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run;
 	int n;
 
-	fputc('"', out);
+	jw_putc(w, '"');
 	while (*s) {
-		n = *s >= 0x80 ? utf8_len(s) : 0;
-		if (n) {
-			fwrite(s, 1, n, out);
+		for (run = s; jw_plain(*s); s++)
+			;
+		while (*s >= 0x80 && (n = utf8_len(s)))
 			s += n;
-		} else {
-			jw_escape_byte(out, *s++);
+		if (s > run) {
+			jw_put(w, run, s - run);
+			continue;
 		}
+		jw_escape_byte(w, *s++);
 	}
-	fputc('"', out);
+	jw_putc(w, '"');
 }
 
 void jw_name(struct jw *w, const char *name)
 {
+	const char *s = name;
+
 	jw_sep(w);
-	jw_quote(w->out, name);
-	fputc(':', w->out);
+	while (jw_plain(*s))
+		s++;
+	if (*s) {		/* from input (a stats file): escape */
+		jw_quote(w, name);
+		jw_putc(w, ':');
+	} else {		/* the usual key: copied as it is */
+		jw_putc(w, '"');
+		jw_put(w, name, s - name);
+		jw_put(w, "\":", 2);
+	}
 	w->after_name = true;
 }
 
 void jw_string(struct jw *w, const char *s)
 {
 	jw_sep(w);
-	jw_quote(w->out, s);
+	jw_quote(w, s);
 }
 
 void jw_int(struct jw *w, long long v)
 {
+	char tmp[24], *t = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? -(unsigned long long)v :
+					 (unsigned long long)v;
+
 	jw_sep(w);
-	fprintf(w->out, "%lld", v);
+	do {
+		*--t = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--t = '-';
+	jw_put(w, t, tmp + sizeof(tmp) - t);
 }
 
 void jw_bool(struct jw *w, bool v)
 {
 	jw_sep(w);
-	fputs(v ? "true" : "false", w->out);
+	if (v)
+		jw_put(w, "true", 4);
+	else
+		jw_put(w, "false", 5);
 }
 
 void jw_null(struct jw *w)
 {
 	jw_sep(w);
-	fputs("null", w->out);
+	jw_put(w, "null", 4);
 }
 
 void jw_string_field(struct jw *w, const char *name, const char *s)

@@ -2,7 +2,8 @@
 /*
  * A tiny streaming JSON writer after bpftool's json_writer.h:
  * it places the commas, the caller only says what comes next.  Output is
- * compact; a top-level value ends with a newline (JSON Lines).
+ * compact; a top-level value ends with a newline (JSON Lines), and is
+ * written to the FILE in one piece when it ends (or when buf is full).
  */
 #ifndef LC_JSONW_H
 #define LC_JSONW_H
@@ -17,6 +18,8 @@ struct jw {
 	int depth;
 	int count[JW_DEPTH];	/* values written at each level */
 	bool after_name;
+	size_t len;		/* bytes in buf, written out at each top-level end */
+	char buf[4096];
 };
 
 void jw_init(struct jw *w, FILE *out);
