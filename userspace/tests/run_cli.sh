@@ -120,6 +120,9 @@ expect 2 "-e bogus" "$bin" -i "$d" -e fork,bogus
 expect 2 "-p junk" "$bin" -i "$d" -p 12x
 expect 2 "extra argument" "$bin" -i "$d" junk
 expect 1 "missing file" "$bin" -i "$tmp/nonexistent"
+expect 2 "-r with -j" "$bin" -r -j -i "$d"
+expect 2 "-r with run" "$bin" -r run -- true
+expect 1 "-r on a text file" "$bin" -r -i "$d"
 expect 0 "--help" "$bin" --help
 grep -q EXAMPLES "$tmp/out" && ok || ko "--help has no EXAMPLES"
 
