@@ -65,15 +65,25 @@ static void setup_signals(long long timeout_ms, sigset_t *wait_mask)
 		alarm(timeout_ms ? (timeout_ms + 999) / 1000 : 1);
 }
 
+/*
+ * Copy until the end (without -f) or a signal; after the signal, what is
+ * already in the log is still copied, up to DRAIN_READS more reads (the
+ * log may never run dry on a busy machine).
+ */
+#define DRAIN_READS	64
+
 static int copy(int fd, const sigset_t *wait_mask)
 {
 	static char buf[64 * 1024];
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int drain = DRAIN_READS;
 	ssize_t n;
 
-	while (!stop) {
+	while (!stop || drain--) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EAGAIN) {
+			if (stop)
+				return 0;
 			if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
 			    errno != EINTR)
 				return fail("poll");
