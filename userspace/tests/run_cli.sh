@@ -30,8 +30,9 @@ same() {
 	if cmp -s "$1" "$2"; then ok; else ko "$3 differs from $2"; diff "$2" "$1" | head -5 >&2; fi
 }
 
-for t in "$dir"/*.txt; do
-	n=${t%.txt}
+# NAME.bin is the binary stream of the records in NAME.txt: the same output
+for t in "$dir"/*.txt "$dir"/*.bin; do
+	n=${t%.*}
 	expect 0 "$t --json" "$bin" --json -i "$t"
 	same "$tmp/out" "$n.json" "$t --json"
 	expect 0 "$t stdin" sh -c "\"$bin\" --json -i - < \"$t\""
@@ -42,15 +43,8 @@ for t in "$dir"/*.txt; do
 	fi
 done
 
-# NAME.bin, the binary stream of the records in NAME.txt: the same output
+# a binary stream cut short, with a bad magic, with a bad event size
 for t in "$dir"/*.bin; do
-	n=${t%.bin}
-	expect 0 "$t --json" "$bin" --json -i "$t"
-	same "$tmp/out" "$n.json" "$t --json"
-	expect 0 "$t stdin" sh -c "\"$bin\" --json -i - < \"$t\""
-	same "$tmp/out" "$n.json" "$t --json -i -"
-	expect 0 "$t" "$bin" -i "$t"
-	same "$tmp/out" "$n.timeline" "$t timeline"
 	head -c 100 "$t" >"$tmp/short.bin"
 	expect 1 "$t cut short" "$bin" -i "$tmp/short.bin"
 	grep -q ':2: truncated event$' "$tmp/err" && ok || ko "$t cut short: $(cat "$tmp/err")"
