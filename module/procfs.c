@@ -4,7 +4,8 @@
  *
  * Every open file has its own cursor into the log.  read() hands out
  * whole lines (or, after LC_IOC_BINARY, struct lc_event records), and a
- * line cut by a short buffer is finished by the next read().  At the end of the log read() returns 0, so cat ends; after
+ * line cut by a short buffer is finished by the next read().  At the end
+ * of the log read() returns 0, so cat ends; after
  * LC_IOC_FOLLOW it blocks instead (or fails with -EAGAIN under
  * O_NONBLOCK).  A reader the writer overtook gets one "lost" line.
  *
@@ -297,7 +298,7 @@ static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			rd->binary = true;
 		mutex_unlock(&rd->lock);
 		if (ret)
-			pr_warn_ratelimited("lifecycle: LC_IOC_BINARY after the first read()\n");
+			pr_warn_ratelimited("LC_IOC_BINARY after the first read()\n");
 		return ret;
 	}
 	return -ENOTTY;

@@ -8,8 +8,9 @@
 # with a "# " prefix, a timeout from selftests/settings, exit status 4 taken
 # as SKIP.  Each program runs in a session of its own; whatever it leaves
 # behind there is reported (state, wait channel, kernel stack) and killed,
-# so a hung test costs its timeout and no more.  With -o the output is also written to TAPFILE (use a path under
-# build/vm-out/ to get it out of the guest).  Exits 1 if any program failed.
+# so a hung test costs its timeout and no more.  With -o the output is also
+# written to TAPFILE (use a path under build/vm-out/ to get it out of the
+# guest).  Exits 1 if any program failed.
 #
 #   scripts/vm.sh -- scripts/run-selftests.sh
 set -u
