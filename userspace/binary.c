@@ -183,6 +183,35 @@ static int details(struct lc_parser *p, const struct lc_event *ev,
 }
 
 /**
+ * lc_check_magic() - check the first LC_BIN_MAGIC_LEN bytes of a stream
+ * @p: the parser, for its error message
+ * @buf: the bytes
+ *
+ * Return: 0, or -1 with p->err set.
+ */
+int lc_check_magic(struct lc_parser *p, const char *buf)
+{
+	if (memcmp(buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN))
+		return lc_fail(p, "not a lifecycle binary stream (bad magic)");
+	p->header_seen = true;
+	return 0;
+}
+
+/**
+ * lc_check_event_size() - whether an event's size field can be right
+ * @p: the parser, for its error message
+ * @size: ev->size, read before the rest of the event
+ *
+ * Return: 0, or -1 with p->err set.
+ */
+int lc_check_event_size(struct lc_parser *p, size_t size)
+{
+	if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX || size % 8)
+		return lc_fail(p, "bad event size %zu", size);
+	return 0;
+}
+
+/**
  * lc_parse_event() - decode one event of the binary stream
  * @p: the parser, for its error message and its record count
  * @ev: the event, 8-byte aligned
@@ -197,9 +226,10 @@ int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 	size_t comm_len;
 
 	p->lineno++;
-	if (len < LC_EVENT_SMALL_SIZE || len > LC_LINE_MAX || len % 8 ||
-	    len != ev->size)
-		return lc_fail(p, "bad event size %zu", len);
+	if (lc_check_event_size(p, len))
+		return -1;
+	if (len != ev->size)
+		return lc_fail(p, "event size %u in %zu bytes", ev->size, len);
 	memset(r, 0, sizeof(*r));
 	if (ev->type >= LC_EV_COUNT)
 		return lc_fail(p, "unknown event type %u", ev->type);

@@ -82,10 +82,12 @@ static int log_read_binary(FILE *f, struct lc_parser *p, struct lc_log *log)
 	struct lc_record r;
 	size_t size;
 
-	if (fread(u.raw, 1, LC_BIN_MAGIC_LEN, f) != LC_BIN_MAGIC_LEN ||
-	    memcmp(u.raw, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN))
+	if (fread(u.raw, 1, LC_BIN_MAGIC_LEN, f) != LC_BIN_MAGIC_LEN)
 		return bin_fail(p, "not a lifecycle binary stream (bad magic)");
-	p->header_seen = true;
+	if (lc_check_magic(p, u.raw)) {
+		log_perror(p);
+		return -1;
+	}
 	for (;;) {
 		size = fread(u.raw, 1, 8, f);
 		if (!size && !ferror(f))
@@ -94,8 +96,10 @@ static int log_read_binary(FILE *f, struct lc_parser *p, struct lc_log *log)
 		if (size != 8)
 			return bin_fail(p, "truncated event");
 		size = u.ev.size;
-		if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX || size % 8)
-			return bin_fail(p, "bad event size");
+		if (lc_check_event_size(p, size)) {
+			log_perror(p);
+			return -1;
+		}
 		if (fread(u.raw + 8, 1, size - 8, f) != size - 8)
 			return bin_fail(p, "truncated event");
 		p->lineno--;	/* lc_parse_event() counts it */

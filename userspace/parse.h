@@ -116,6 +116,10 @@ int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
  */
 int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 		   size_t len, struct lc_record *r);
+/* LC_BIN_MAGIC at buf (then the header is seen); 0, or -1 with p->err set */
+int lc_check_magic(struct lc_parser *p, const char *buf);
+/* an event size the stream allows; 0, or -1 with p->err set */
+int lc_check_event_size(struct lc_parser *p, size_t size);
 /* end of input: -1 with p->err set when the header never came */
 int lc_parse_end(struct lc_parser *p);
 

@@ -107,23 +107,18 @@ static int stream_events(struct stream *s, stream_fn fn, void *ctx)
 	if (!s->magic_seen) {
 		if (s->len < LC_BIN_MAGIC_LEN)
 			return 0;
-		if (memcmp(s->buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN)) {
-			snprintf(s->p.err, sizeof(s->p.err),
-				 "not a lifecycle binary stream (bad magic)");
+		if (lc_check_magic(&s->p, s->buf)) {
 			log_perror(&s->p);
 			return -1;
 		}
 		s->magic_seen = true;
-		s->p.header_seen = true;
 		off = LC_BIN_MAGIC_LEN;
 	}
 	while (s->len - off >= 8) {
 		ev = (const struct lc_event *)(s->buf + off);
 		size = ev->size;
-		if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX || size % 8) {
+		if (lc_check_event_size(&s->p, size)) {
 			s->p.lineno++;
-			snprintf(s->p.err, sizeof(s->p.err),
-				 "bad event size %zu", size);
 			log_perror(&s->p);
 			return -1;
 		}
