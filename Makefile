@@ -19,12 +19,14 @@
 
 # The same as PACKAGE_VERSION in dkms.conf (scripts/dkms-check.sh checks).
 VERSION := 0.1
-KVER   ?= 6.12.117+deb12-amd64
+# The newest installed Debian 6.12 (scripts/kmod.sh default: no point release
+# is named anywhere); the demo re-reads it after install-deps.
+KVER   ?= $(shell scripts/kmod.sh default 6.12 2>/dev/null)
 KVERS  := $(shell scripts/kmod.sh list)
 
 # The running kernel's headers if installed, else the newest Debian 6.12.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-		    $(lastword $(sort $(wildcard /lib/modules/6.12.*+deb12-amd64/build))))
+		    /lib/modules/$(KVER)/build)
 
 all: module userspace
 
@@ -40,6 +42,7 @@ modules-all:
 	scripts/kmod.sh build $(KVERS)
 
 kmod:
+	@[ -n "$(KVER)" ] || { scripts/kmod.sh default 6.12; exit 1; }
 	scripts/kmod.sh build $(KVER)
 
 selftests:
@@ -64,10 +67,14 @@ check-debug:
 checkpatch:
 	scripts/check.sh checkpatch
 
+# Sub-makes, so that KVER is chosen after install-deps has installed it.
 demo:
 	scripts/install-deps.sh
-	$(MAKE) kmod KVER=$(KVER)
+	$(MAKE) kmod
 	-$(MAKE) -C userspace	# the demo notes a missing reader
+	$(MAKE) demo-run
+
+demo-run:
 	scripts/vm.sh -k $(KVER) -- scripts/demo-story.sh
 
 tutorial: kmod
@@ -111,5 +118,5 @@ clean:
 	-$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all module userspace modules-all kmod selftests vm check check-debug check-docs checkpatch demo clean \
+.PHONY: all module userspace modules-all kmod selftests vm check check-debug check-docs checkpatch demo demo-run clean \
 	tutorial install uninstall dkms-install dkms-remove dkms-check

@@ -439,7 +439,7 @@ case ${1:-} in
 --summary) summary "$2"; [ ! -f "$2/wall.txt" ] || summary_wall "$2"; exit ;;
 esac
 
-KVER=${1:-6.12.117+deb12-amd64}
+KVER=${1:-$(scripts/kmod.sh default 6.12)} || exit 1
 OUT=$ROOT/build/vm-out/bench/$KVER
 make -s -C bench
 make -s -C userspace

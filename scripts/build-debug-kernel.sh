@@ -22,9 +22,9 @@
 # list --debug finds it.  Then "make bindeb-pkg", without the -dbg
 # package (DWARF for vmlinux and every module: large and slow to pack).
 #
-# Unpacking takes about half a minute, the config a few seconds (from
-# 6.12.117's source with Debian 12's toolchain, the .config is byte for
-# byte ../shared/kernels/config-6.12.117-debug, but for the CONFIG_RUSTC_*
+# Unpacking takes about half a minute, the config a few seconds (from the
+# same source with Debian 12's toolchain, the .config is byte for byte the
+# packaged debug kernel's, ../shared/kernels/config-*-debug, but for the CONFIG_RUSTC_*
 # lines without rustc 1.95 on PATH); the build well over an hour on two
 # CPUs, with several GB in DIR.  Produces
 # DIR/linux-image-6.12.N_6.12.N-B_amd64.deb and linux-headers-6.12.N_...

@@ -3,7 +3,7 @@
 #
 # check.sh [STEP...] - everything "make check" checks.
 #
-# STEPs: deps build checkpatch kernel-doc userspace selftests stories
+# STEPs: deps build pins checkpatch kernel-doc userspace selftests stories
 # validate dkms tutorial debug (default: all of them).  "debug" builds the
 # module for the debug kernel (KASAN, lockdep, kmemleak, DEBUG_ATOMIC_SLEEP;
 # install-deps installs it from ../shared/kernels when that is there) and
@@ -182,6 +182,7 @@ run_step() {
 	build)	for k in $KVERS; do
 			step "module W=1 $k" scripts/kmod.sh build "$k"
 		done ;;
+	pins)	step "no kernel point release named" scripts/check-pins.sh ;;
 	checkpatch)
 		for f in $(c_files); do
 			step "checkpatch $f" checkpatch "$f"
@@ -278,7 +279,7 @@ main() {
 		# Built before the background run starts, which uses them.
 		make -s -C selftests > /dev/null 2>&1
 		debug_start
-		for s in checkpatch kernel-doc userspace selftests stories \
+		for s in pins checkpatch kernel-doc userspace selftests stories \
 			validate dkms tutorial; do
 			run_step "$s"
 		done

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kmod.sh list [--debug]   the supported kernels whose headers are installed
+# kmod.sh default [LINE]   the newest installed release of LINE: 6.12 (the
+#                          default), 6.1 or rt; every script's default kernel
+#                          comes from here, so none names a point release
 # kmod.sh build KVER...    build lifecycle.ko for each, with W=1
 #
 # Each kernel gets its own copy of the sources in build/kmod/KVER/ (Kbuild,
@@ -24,6 +27,34 @@ list() {
 		6.12.*) [ "${1:-}" = --debug ] && case $k in *-*) ;; *) echo "$k" ;; esac ;;
 		esac
 	done | sort -V
+}
+
+# The newest installed release of one supported line (sort -V: 6.1.0-N
+# by N as a number, not as text).  An image without headers counts
+# too, so that vm.sh can boot a kernel that nothing is built for.
+default() {
+	local line=${1:-6.12} k best=
+
+	case $line in
+	6.1|6.12|rt) ;;
+	*)	echo "kmod: unknown kernel line '$line' (6.1, 6.12 or rt)" >&2
+		return 2 ;;
+	esac
+	for k in $( { list; for f in /boot/vmlinuz-*; do
+			[ -f "$f" ] && echo "${f#/boot/vmlinuz-}"; done; } |
+		    sort -uV); do
+		case $line:$k in
+		6.1:6.1.*-amd64|6.12:6.12.*+deb12-amd64|rt:6.12.*+deb12-rt-amd64)
+			case $k in *-rt-amd64) [ "$line" = rt ] || continue ;; esac
+			best=$k ;;
+		esac
+	done
+	if [ -z "$best" ]; then
+		echo "kmod: no Debian $line kernel installed" \
+			"(scripts/install-deps.sh installs them)" >&2
+		return 1
+	fi
+	echo "$best"
 }
 
 build() {
@@ -51,11 +82,12 @@ build() {
 
 case ${1:-} in
 list)	list "${2:-}" ;;
+default) default "${2:-6.12}" ;;
 build)	shift
 	rc=0
 	for k in "$@"; do
 		build "$k" || rc=1
 	done
 	exit $rc ;;
-*)	echo "usage: $0 list [--debug] | build KVER..." >&2; exit 2 ;;
+*)	echo "usage: $0 list [--debug] | default [6.1|6.12|rt] | build KVER..." >&2; exit 2 ;;
 esac

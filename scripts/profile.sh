@@ -15,7 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-KVER=6.12.117+deb12-amd64
+KVER=$(scripts/kmod.sh default 6.12) || exit 1
 PARAMS=
 while [ $# -gt 0 ]; do
 	case $1 in

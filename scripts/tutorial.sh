@@ -11,7 +11,7 @@
 # against the committed document.  The outputs are in
 # build/vm-out/tutorial/{check,doc}-PID/KVER/.
 #
-# Without --check (one kernel: -k, default 6.12.117+deb12-amd64), when
+# Without --check (one kernel: -k, default the newest Debian 6.12), when
 # every experiment passes, docs/tutorial.md is regenerated from
 # docs/tutorial/*.md, the explanations, with the run's real output put in
 # place of their @@NAME@@ lines.  --check (default: every kernel of
@@ -42,7 +42,7 @@ if [ ${#KVERS[@]} = 0 ]; then
 	if [ "$CHECK" = 1 ]; then
 		read -r -a KVERS <<< "$(scripts/kmod.sh list | tr '\n' ' ')"
 	else
-		KVERS=(6.12.117+deb12-amd64)
+		KVERS=("$(scripts/kmod.sh default 6.12)")
 	fi
 fi
 if [ "$CHECK" = 0 ] && [ ${#KVERS[@]} != 1 ]; then

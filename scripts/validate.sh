@@ -206,7 +206,7 @@ fi
 
 PREBUILT=
 [ "${1:-}" = -p ] && { PREBUILT=1; shift; }
-[ $# -gt 0 ] || set -- 6.1.0-56-amd64 6.12.117+deb12-amd64
+[ $# -gt 0 ] || set -- "$(scripts/kmod.sh default 6.1)" "$(scripts/kmod.sh default 6.12)"
 make -s -C bench
 rc=0
 for kver in "$@"; do

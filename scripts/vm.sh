@@ -19,7 +19,8 @@ set -euo pipefail
 usage() {
 	cat <<EOF
 usage: $0 [options] -- COMMAND...
-  -k KVER        kernel (default 6.12.117+deb12-amd64; /boot/vmlinuz-KVER)
+  -k KVER        kernel (default: the newest Debian 6.12, scripts/kmod.sh
+                 default; /boot/vmlinuz-KVER)
   -m MODULE.ko   module to load (default build/kmod/KVER/module/lifecycle.ko)
   -M             load no module
   -p 'PARAMS'    module parameters
@@ -37,7 +38,7 @@ EOF
 }
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KVER=6.12.117+deb12-amd64
+KVER=
 MODULE= NOMODULE=0 MODPARAMS= TIMEOUT= SMP=2 ICOUNT=0 INTERACTIVE=0
 CPU= APPEND=
 while [ $# -gt 0 ]; do
@@ -59,6 +60,8 @@ while [ $# -gt 0 ]; do
 done
 
 fail() { echo "vm.sh: $*" >&2; exit 1; }
+
+[ -n "$KVER" ] || KVER=$("$ROOT/scripts/kmod.sh" default 6.12) || exit 1
 
 KERNEL=/boot/vmlinuz-$KVER
 [ -f "$KERNEL" ] || fail "no $KERNEL (scripts/install-deps.sh installs the kernels)"
