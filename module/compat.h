@@ -4,7 +4,23 @@
  *
  * Tracepoint probes must match the kernel's TP_PROTO exactly: Debian's
  * kernels have IBT but no kCFI, so a wrong prototype would silently
- * corrupt arguments rather than trap.
+ * corrupt arguments rather than trap.  tracepoints.c checks every probe
+ * against the kernel's prototype at compile time, so a change that a
+ * distribution backports without a version bump fails the build.
+ *
+ * What changes, by version (booted and tested: Debian's 6.1, 6.12 and
+ * 6.12-rt; read from the source only: 6.16, 6.18, 7.0):
+ *   6.16  sched_process_exit gains bool group_dead (below).
+ *   6.18  task_newtask's clone_flags become u64 (below).
+ *   7.0   tracepoint probes run under SRCU-fast and can be preempted
+ *         ("tracing: Guard __DECLARE_TRACE() use of __DO_TRACE_CALL()
+ *         with SRCU-fast").  No macro here: every probe disables
+ *         preemption itself (lc_probe_enter() in lc.h) on every version.
+ *   7.x   CLONE_AUTOREAP: such a child sends its parent no exit signal
+ *         and is released in exit_notify(), so there is no death notice
+ *         to start its zombie time; the reap kprobe records it as
+ *         autoreap, and its zombie time runs from the exit, as for a
+ *         child of a parent that ignores SIGCHLD.
  */
 #ifndef _LC_COMPAT_H
 #define _LC_COMPAT_H
@@ -12,8 +28,14 @@
 #include <linux/version.h>
 #include <linux/sched.h>
 
+#define LC_V6_1		KERNEL_VERSION(6, 1, 0)
 #define LC_V6_16	KERNEL_VERSION(6, 16, 0)
 #define LC_V6_18	KERNEL_VERSION(6, 18, 0)
+
+#if LINUX_VERSION_CODE < LC_V6_1
+/* sched_switch's prev_state, task __state, regs_get_kernel_argument() */
+#error "lifecycle needs Linux 6.1 or later"
+#endif
 
 /* sched_process_exit gained group_dead in 6.16. */
 #if LINUX_VERSION_CODE >= LC_V6_16

@@ -30,12 +30,17 @@ static void lc_stats_hooks(struct seq_file *m)
 	const char *name;
 	unsigned int i;
 
-	for (i = 0; (name = lc_tracepoint_name(i)); i++)
+	for (i = 0; (name = lc_tracepoint_name(i)); i++) {
 		seq_printf(m, "tracepoint_%s %d\n", name,
 			   lc_tracepoint_live(name));
+		seq_printf(m, "tracepoint_%s_fired %lu\n", name,
+			   lc_tracepoint_fired(i));
+	}
 	for (i = 0; i < LC_HOOK_COUNT; i++) {
 		seq_printf(m, "kprobe_%s %d\n", lc_kprobe_name(i),
 			   lc_kprobe_live(i));
+		seq_printf(m, "kprobe_%s_fired %lu\n", lc_kprobe_name(i),
+			   lc_kprobe_fired(i));
 		seq_printf(m, "kprobe_%s_nmissed %lu\n", lc_kprobe_name(i),
 			   lc_kprobe_nmissed(i));
 	}

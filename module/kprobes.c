@@ -17,8 +17,16 @@
  *   setpgid   kretprobe __do_sys_setpgid: target and old pgid saved at
  *             entry, the event emitted when it returns 0.
  *
- * Each has a fallback when it cannot be registered (lockdown, a kernel
- * without the symbol); debugfs stats says which hooks are live.
+ * One table, lc_hooks[], holds each hook's kind, symbol, handlers, live
+ * flag and fire counter; register, unregister and stats are one loop each.
+ * Each hook has a fallback when it cannot be used: lockdown, a kernel
+ * without the symbol, or one where the compiler made a clone (.isra,
+ * .part, .constprop) that callers may call instead, so that a probe on
+ * the plain symbol would register and never fire.  debugfs stats says
+ * which hooks are live and how often each fired.
+ *
+ * Context: kprobe handlers run with preemption off (int3 or ftrace);
+ * each states it again with lc_probe_enter(), as tracepoint probes do.
  */
 #include <linux/kprobes.h>
 #include <linux/pid.h>
@@ -28,7 +36,8 @@
 #include <linux/sched/signal.h>
 #include "lc.h"
 
-bool lc_hook_live[LC_HOOK_COUNT];
+/* How often each hook's handler ran (kretprobes: the return handler). */
+static DEFINE_PER_CPU(unsigned long, lc_hook_fired[LC_HOOK_COUNT]);
 
 static struct task_struct *lc_arg_task(struct pt_regs *regs, unsigned int n)
 {
@@ -49,16 +58,18 @@ static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid)
 	r.reparent.old_ppid = old_ppid;
 	r.reparent.zombie = t->exit_state != 0;
 	lc_emit(&r);
-	lc_lineage_reparent(t, r.reparent.new_ppid, r.reparent.reason, r.ts);
+	lc_lineage_reparent(t, np, r.reparent.reason, r.ts);
 }
 
 static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct task_struct *father = lc_arg_task(regs, 1);
 
+	lc_probe_enter(&lc_hook_fired[LC_HOOK_REPARENT]);
 	/* father is NULL in the group-dead call from exit_notify(). */
 	if (father)
 		lc_emit_reparent(lc_arg_task(regs, 0), father->tgid);
+	lc_probe_exit();
 	return 0;
 }
 
@@ -78,14 +89,13 @@ static u8 lc_reap_how(struct task_struct *p)
 	return LC_REAP_OTHER;
 }
 
-static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
+static void lc_reap(struct task_struct *p)
 {
-	struct task_struct *p = lc_arg_task(regs, 0);
 	struct lc_record r __uninitialized;
 
 	/* Only leaders get here (see above); a guard all the same. */
 	if (!thread_group_leader(p))
-		return 0;
+		return;
 	lc_record_init(&r, LC_EV_REAP, p);
 	r.reap.how = lc_reap_how(p);
 	if (r.reap.how == LC_REAP_AUTOREAP) {
@@ -98,20 +108,24 @@ static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
 	r.ts = ktime_get_boot_fast_ns();
 	r.reap.zombie_ns = lc_lineage_reap(p, r.ts);
 	lc_emit(&r);
+}
+
+static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
+{
+	lc_probe_enter(&lc_hook_fired[LC_HOOK_REAP]);
+	lc_reap(lc_arg_task(regs, 0));
+	lc_probe_exit();
 	return 0;
 }
 
-static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
+static void lc_cldstop(struct task_struct *t, bool for_ptracer, int why)
 {
-	struct task_struct *t = lc_arg_task(regs, 0);
-	bool for_ptracer = regs_get_kernel_argument(regs, 1);
-	int why = regs_get_kernel_argument(regs, 2);
 	struct lc_record r __uninitialized;
 
 	/* A job-control continue is recorded when SIGCONT wakes the group. */
 	if (!for_ptracer && !lc_lineage_set_stopped(t, why != CLD_CONTINUED) &&
 	    why == CLD_CONTINUED)
-		return 0;
+		return;
 	lc_record_init(&r, why == CLD_CONTINUED ? LC_EV_CONT : LC_EV_STOP, t);
 	r.stop.ptrace = for_ptracer;
 	if (why == CLD_CONTINUED)
@@ -122,6 +136,14 @@ static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
 		r.stop.sig = (t->jobctl & JOBCTL_STOP_SIGMASK) ?:
 			     t->signal->group_exit_code & 0x7f;
 	lc_emit(&r);
+}
+
+static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
+{
+	lc_probe_enter(&lc_hook_fired[LC_HOOK_CLDSTOP]);
+	lc_cldstop(lc_arg_task(regs, 0), regs_get_kernel_argument(regs, 1),
+		   regs_get_kernel_argument(regs, 2));
+	lc_probe_exit();
 	return 0;
 }
 
@@ -130,11 +152,13 @@ static int lc_krp_setsid(struct kretprobe_instance *ri, struct pt_regs *regs)
 	int ret = regs_return_value(regs);	/* ksys_setsid() returns int */
 	struct lc_record r __uninitialized;
 
-	if (ret <= 0)
-		return 0;
-	lc_record_init(&r, LC_EV_SETSID, current);
-	r.setsid.sid = ret;
-	lc_emit(&r);
+	lc_probe_enter(&lc_hook_fired[LC_HOOK_SETSID]);
+	if (ret > 0) {
+		lc_record_init(&r, LC_EV_SETSID, current);
+		r.setsid.sid = ret;
+		lc_emit(&r);
+	}
+	lc_probe_exit();
 	return 0;
 }
 
@@ -150,6 +174,7 @@ static int lc_krp_setpgid_entry(struct kretprobe_instance *ri,
 	pid_t pid = regs_get_kernel_argument(regs, 0);
 	struct task_struct *t = current;
 
+	/* Preemption is off here (kretprobe entry); RCU says what it reads. */
 	rcu_read_lock();
 	if (pid)
 		t = pid_task(find_vpid(pid), PIDTYPE_PID);
@@ -161,14 +186,11 @@ static int lc_krp_setpgid_entry(struct kretprobe_instance *ri,
 	return t ? 0 : 1;	/* no target: the call fails with -ESRCH */
 }
 
-static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void lc_setpgid(struct lc_setpgid *s)
 {
-	struct lc_setpgid *s = (struct lc_setpgid *)ri->data;
 	struct task_struct *t;
 	struct lc_record r __uninitialized;
 
-	if (regs_return_value(regs) != 0)
-		return 0;
 	rcu_read_lock();
 	t = pid_task(find_pid_ns(s->target, &init_pid_ns), PIDTYPE_PID);
 	if (t) {
@@ -179,6 +201,14 @@ static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
 	rcu_read_unlock();
 	if (t)
 		lc_emit(&r);
+}
+
+static int lc_krp_setpgid(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	lc_probe_enter(&lc_hook_fired[LC_HOOK_SETPGID]);
+	if (regs_return_value(regs) == 0)
+		lc_setpgid((struct lc_setpgid *)ri->data);
+	lc_probe_exit();
 	return 0;
 }
 
@@ -272,63 +302,121 @@ void lc_stop_fallback(struct task_struct *t, int sig, int result)
 	lc_emit(&r);
 }
 
-static struct kprobe lc_kp[] = {
-	[LC_HOOK_REPARENT] = { .symbol_name = "kill_orphaned_pgrp",
-			       .pre_handler = lc_kp_reparent },
-	[LC_HOOK_REAP] = { .symbol_name = "posix_cpu_timers_exit_group",
-			   .pre_handler = lc_kp_reap },
-	[LC_HOOK_CLDSTOP] = { .symbol_name = "do_notify_parent_cldstop",
-			      .pre_handler = lc_kp_cldstop },
+/*
+ * struct lc_hookdef - one hook: a kprobe, or a kretprobe when @ret
+ * @symbol: the kernel function
+ * @ret: whether it is a kretprobe
+ * @kp: the kprobe (handlers set below)
+ * @krp: the kretprobe
+ * @live: registered; false means its fallback is in use
+ */
+struct lc_hookdef {
+	const char *symbol;
+	bool ret;
+	union {
+		struct kprobe kp;
+		struct kretprobe krp;
+	};
+	bool live;
 };
 
-static struct kretprobe lc_krp[] = {
-	{ .kp.symbol_name = "ksys_setsid", .handler = lc_krp_setsid,
-	  .maxactive = 64 },
-	{ .kp.symbol_name = "__do_sys_setpgid", .handler = lc_krp_setpgid,
-	  .entry_handler = lc_krp_setpgid_entry,
-	  .data_size = sizeof(struct lc_setpgid), .maxactive = 64 },
+static struct lc_hookdef lc_hooks[] = {
+	[LC_HOOK_REPARENT] = {
+		.symbol = "kill_orphaned_pgrp",
+		.kp.pre_handler = lc_kp_reparent,
+	},
+	[LC_HOOK_REAP] = {
+		.symbol = "posix_cpu_timers_exit_group",
+		.kp.pre_handler = lc_kp_reap,
+	},
+	[LC_HOOK_CLDSTOP] = {
+		.symbol = "do_notify_parent_cldstop",
+		.kp.pre_handler = lc_kp_cldstop,
+	},
+	[LC_HOOK_SETSID] = {
+		.symbol = "ksys_setsid", .ret = true,
+		.krp.handler = lc_krp_setsid, .krp.maxactive = 64,
+	},
+	[LC_HOOK_SETPGID] = {
+		.symbol = "__do_sys_setpgid", .ret = true,
+		.krp.handler = lc_krp_setpgid,
+		.krp.entry_handler = lc_krp_setpgid_entry,
+		.krp.data_size = sizeof(struct lc_setpgid),
+		.krp.maxactive = 64,
+	},
 };
 
-static const char *const lc_hook_names[] = {
-	[LC_HOOK_REPARENT] = "kill_orphaned_pgrp",
-	[LC_HOOK_REAP] = "posix_cpu_timers_exit_group",
-	[LC_HOOK_CLDSTOP] = "do_notify_parent_cldstop",
-	[LC_HOOK_SETSID] = "ksys_setsid",
-	[LC_HOOK_SETPGID] = "__do_sys_setpgid",
-};
+static_assert(ARRAY_SIZE(lc_hooks) == LC_HOOK_COUNT);
 
-static_assert(ARRAY_SIZE(lc_hook_names) == LC_HOOK_COUNT);
-static_assert(ARRAY_SIZE(lc_kp) + ARRAY_SIZE(lc_krp) == LC_HOOK_COUNT);
+/* The kprobe inside either kind. */
+static struct kprobe *lc_hook_kp(struct lc_hookdef *h)
+{
+	return h->ret ? &h->krp.kp : &h->kp;
+}
+
+/*
+ * Whether kallsyms has a compiler clone of @sym: gcc's usual first clone
+ * names.  A probe on the plain symbol would then miss the calls that go
+ * to the clone.  Looked up through the kprobe API, the only lookup a
+ * module has (kallsyms_lookup_name() is not exported); nothing is armed
+ * unless the clone exists, and then only for a moment.
+ */
+static const char *lc_hook_clone(const char *sym, char *buf, size_t size)
+{
+	static const char *const suffixes[] = {
+		".isra.0", ".part.0", ".constprop.0",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		struct kprobe probe = { .symbol_name = buf };
+
+		snprintf(buf, size, "%s%s", sym, suffixes[i]);
+		if (!register_kprobe(&probe)) {
+			unregister_kprobe(&probe);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static int lc_hook_register(struct lc_hookdef *h)
+{
+	char clone[KSYM_NAME_LEN];
+	int ret;
+
+	if (lc_hook_clone(h->symbol, clone, sizeof(clone))) {
+		pr_warn("%s %s: the kernel also has %s, which callers may use; using its fallback\n",
+			h->ret ? "kretprobe" : "kprobe", h->symbol, clone);
+		return -EADDRNOTAVAIL;
+	}
+	lc_hook_kp(h)->symbol_name = h->symbol;
+	ret = h->ret ? register_kretprobe(&h->krp) : register_kprobe(&h->kp);
+	if (ret)
+		pr_warn("%s %s: %s (%d); using its fallback\n",
+			h->ret ? "kretprobe" : "kprobe", h->symbol,
+			ret == -ENOENT ? "no such symbol" : "cannot register",
+			ret);
+	return ret;
+}
 
 /**
- * lc_kprobes_init() - register every kprobe; a failure means fallback
+ * lc_kprobes_init() - register every hook; a failure means its fallback
  *
- * Return: 0.  A kprobe that cannot be registered is logged and left to
- * its fallback; the module still loads.
+ * Context: process context (module init), may sleep.
+ * Return: 0.  A hook that cannot be registered is logged, once, and left
+ * to its fallback; the module still loads.
  */
 int lc_kprobes_init(void)
 {
-	unsigned int i, h;
-	int ret;
+	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(lc_kp); i++) {
+	for (i = 0; i < LC_HOOK_COUNT; i++) {
+		struct lc_hookdef *h = &lc_hooks[i];
+
 		if (lc_fallback_mask & BIT(i))
 			continue;
-		ret = register_kprobe(&lc_kp[i]);
-		lc_hook_live[i] = !ret;
-		if (ret)
-			pr_warn("kprobe %s: %d; using its fallback\n",
-				lc_hook_names[i], ret);
-	}
-	for (i = 0; i < ARRAY_SIZE(lc_krp); i++) {
-		h = ARRAY_SIZE(lc_kp) + i;
-		if (lc_fallback_mask & BIT(h))
-			continue;
-		ret = register_kretprobe(&lc_krp[i]);
-		lc_hook_live[h] = !ret;
-		if (ret)
-			pr_warn("kretprobe %s: %d; using its fallback\n",
-				lc_hook_names[h], ret);
+		WRITE_ONCE(h->live, !lc_hook_register(h));
 	}
 	return 0;
 }
@@ -337,18 +425,35 @@ int lc_kprobes_init(void)
  * lc_kprobes_exit() - unregister whatever was registered
  *
  * unregister_kprobe() waits for running handlers to finish.
+ *
+ * Context: process context, may sleep.
  */
 void lc_kprobes_exit(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(lc_kp); i++)
-		if (lc_hook_live[i])
-			unregister_kprobe(&lc_kp[i]);
-	for (i = 0; i < ARRAY_SIZE(lc_krp); i++)
-		if (lc_hook_live[ARRAY_SIZE(lc_kp) + i])
-			unregister_kretprobe(&lc_krp[i]);
-	memset(lc_hook_live, 0, sizeof(lc_hook_live));
+	for (i = 0; i < LC_HOOK_COUNT; i++) {
+		struct lc_hookdef *h = &lc_hooks[i];
+
+		if (!h->live)
+			continue;
+		if (h->ret)
+			unregister_kretprobe(&h->krp);
+		else
+			unregister_kprobe(&h->kp);
+		WRITE_ONCE(h->live, false);
+	}
+}
+
+/**
+ * lc_kprobe_live() - whether a hook is registered
+ * @hook: enum lc_hook
+ *
+ * Return: true when live, false when its fallback is in use.
+ */
+bool lc_kprobe_live(int hook)
+{
+	return READ_ONCE(lc_hooks[hook].live);
 }
 
 /**
@@ -359,19 +464,34 @@ void lc_kprobes_exit(void)
  */
 const char *lc_kprobe_name(int hook)
 {
-	return lc_hook_names[hook];
+	return lc_hooks[hook].symbol;
 }
 
 /**
  * lc_kprobe_nmissed() - how often a hook's handler was skipped
  * @hook: enum lc_hook
  *
- * Return: the kprobe's nmissed count.
+ * Return: the kprobe's nmissed count (and the kretprobe's own, for those).
  */
 unsigned long lc_kprobe_nmissed(int hook)
 {
-	if (hook < ARRAY_SIZE(lc_kp))
-		return lc_kp[hook].nmissed;
-	return lc_krp[hook - ARRAY_SIZE(lc_kp)].nmissed +
-	       lc_krp[hook - ARRAY_SIZE(lc_kp)].kp.nmissed;
+	struct lc_hookdef *h = &lc_hooks[hook];
+
+	return lc_hook_kp(h)->nmissed + (h->ret ? h->krp.nmissed : 0);
+}
+
+/**
+ * lc_kprobe_fired() - how often a hook's handler ran
+ * @hook: enum lc_hook
+ *
+ * Return: the sum over all CPUs.
+ */
+unsigned long lc_kprobe_fired(int hook)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(lc_hook_fired[hook], cpu);
+	return sum;
 }

@@ -133,11 +133,34 @@ static inline size_t lc_record_size(const struct lc_record *r)
 }
 
 /*
- * Every probe runs with preemption disabled, which is an RCU read-side
- * critical section (the RCU flavours are one since 5.0): probes read
- * RCU-protected task fields without rcu_read_lock().
+ * Every probe disables preemption itself (lc_probe_enter()), which is an
+ * RCU read-side critical section (the RCU flavours are one since 5.0):
+ * probes then read RCU-protected task fields without rcu_read_lock().
+ * Nothing relies on how the kernel calls the probe: from 7.0 tracepoint
+ * probes run under SRCU and may be preempted.
  */
 #define lc_rcu(p)	rcu_dereference_check(p, rcu_read_lock_any_held())
+
+/**
+ * lc_probe_enter() - start a probe body: preemption off, count the hook
+ * @fired: the hook's per-CPU fire counter
+ *
+ * The _notrace variants, as probes run inside the scheduler and tracer.
+ * Pair with lc_probe_exit().
+ */
+static __always_inline void lc_probe_enter(unsigned long __percpu *fired)
+{
+	preempt_disable_notrace();
+	__this_cpu_inc(*fired);
+}
+
+/**
+ * lc_probe_exit() - end a probe body started with lc_probe_enter()
+ */
+static __always_inline void lc_probe_exit(void)
+{
+	preempt_enable_notrace();
+}
 
 /* params.c */
 extern unsigned int lc_log_size;
@@ -177,8 +200,8 @@ void lc_lineage_exec(struct task_struct *t, u64 ts);
 bool lc_lineage_exit_group(struct task_struct *t, int status, u64 ts);
 u64 lc_lineage_reap(struct task_struct *t, u64 ts);
 void lc_lineage_zombie(struct task_struct *t, u64 ts);
-void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
-			 u64 ts);
+void lc_lineage_reparent(struct task_struct *t, struct task_struct *np,
+			 u8 reason, u64 ts);
 struct lc_changes {
 	pid_t old_parent, parent;
 	pid_t old_sid, sid;
@@ -201,6 +224,7 @@ void lc_tracepoints_exit(void);
 int lc_tracepoints_sched(bool on);
 bool lc_tracepoint_live(const char *name);
 const char *lc_tracepoint_name(unsigned int i);
+unsigned long lc_tracepoint_fired(unsigned int i);
 
 /* kprobes.c: reparent, reap, stop/cont, setsid, setpgid */
 enum lc_hook {
@@ -214,20 +238,10 @@ enum lc_hook {
 
 int lc_kprobes_init(void);
 void lc_kprobes_exit(void);
-extern bool lc_hook_live[LC_HOOK_COUNT];
-
-/**
- * lc_kprobe_live() - whether a hook is registered
- * @hook: enum lc_hook
- *
- * Return: true when live, false when its fallback is in use.
- */
-static inline bool lc_kprobe_live(int hook)
-{
-	return READ_ONCE(lc_hook_live[hook]);
-}
+bool lc_kprobe_live(int hook);
 const char *lc_kprobe_name(int hook);
 unsigned long lc_kprobe_nmissed(int hook);
+unsigned long lc_kprobe_fired(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
 void lc_kprobes_reconcile(struct task_struct *t);
 void lc_cont_from_signal(struct task_struct *t);

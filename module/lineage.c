@@ -6,8 +6,17 @@
  * keeps its own table, keyed on (tgid, start_boottime) so that a reused
  * pid never aliases an older process.  Entries come from a pool sized by
  * lineage_size and allocated at load; when the pool is empty the oldest
- * reaped entry is evicted.  One raw spinlock covers the hash, the pool and
- * the reaped FIFO; every critical section is a few loads and stores.
+ * reaped entry is evicted.
+ *
+ * Locking: one raw spinlock, lc_lin_lock, covers the hash, the pool, the
+ * free list and the reaped FIFO.  It is raw because probes take it with
+ * preemption off (and the scheduler's locks held), also on PREEMPT_RT, so
+ * every section under it does a bounded amount of work: a hash lookup or
+ * an allocation (eviction pops one entry), or, on the control path, one
+ * chunk of at most LC_LIN_CHUNK entries.  Walks over the whole pool
+ * (track pid, untrack, clear, the debugfs dump) drop the lock between
+ * chunks.  Each entry keeps its parent's (tgid, start), so that a
+ * descendant is found through the hash, not by a scan.
  */
 #include <linux/hash.h>
 #include <linux/list.h>
@@ -23,6 +32,8 @@
 #include "stats.h"
 
 #define LC_ADOPT_MAX	4
+/* Entries one lock acquisition may visit on the control path. */
+#define LC_LIN_CHUNK	64
 
 enum {
 	LIN_USED	= BIT(0),
@@ -43,6 +54,7 @@ struct lc_lin {
 	struct hlist_node node;
 	struct list_head dead;		/* on lc_reaped once reaped */
 	u64 start;
+	u64 parent_start;	/* the parent's key with parent_tgid */
 	u64 birth;
 	u64 exec;
 	u64 exit;
@@ -74,16 +86,23 @@ static struct hlist_head *lc_bucket(pid_t tgid, u64 start)
 	return &lc_buckets[hash_64((u64)tgid ^ (start << 16), lc_hash_bits)];
 }
 
+/*
+ * lc_find() - the entry of process (@tgid, @start), or NULL
+ *
+ * Context: lc_lin_lock held.
+ */
 static struct lc_lin *lc_find(pid_t tgid, u64 start)
 {
 	struct lc_lin *e;
 
+	lockdep_assert_held(&lc_lin_lock);
 	hlist_for_each_entry(e, lc_bucket(tgid, start), node)
 		if (e->tgid == tgid && e->start == start)
 			return e;
 	return NULL;
 }
 
+/* Context: lc_lin_lock held. */
 static struct lc_lin *lc_find_task(struct task_struct *t)
 {
 	struct lc_lin *e = lc_find(t->tgid, t->group_leader->start_boottime);
@@ -93,10 +112,17 @@ static struct lc_lin *lc_find_task(struct task_struct *t)
 	return e;
 }
 
+/*
+ * lc_alloc() - a new entry for (@tgid, @start), hashed; NULL when full
+ *
+ * Evicts the oldest reaped entry when no entry is free: O(1).
+ * Context: lc_lin_lock held.
+ */
 static struct lc_lin *lc_alloc(pid_t tgid, u64 start)
 {
 	struct lc_lin *e;
 
+	lockdep_assert_held(&lc_lin_lock);
 	if (hlist_empty(&lc_free)) {
 		e = list_first_entry_or_null(&lc_reaped, struct lc_lin, dead);
 		if (!e) {
@@ -123,6 +149,7 @@ static struct lc_lin *lc_alloc(pid_t tgid, u64 start)
 	e->creator_pid = 0;
 	e->creator_tgid = 0;
 	e->parent_tgid = 0;
+	e->parent_start = 0;
 	e->sid = 0;
 	e->pgid = 0;
 	e->status = 0;
@@ -172,7 +199,10 @@ void lc_lineage_exit(void)
 
 static void lc_fill(struct lc_lin *e, struct task_struct *t)
 {
-	e->parent_tgid = lc_rcu(t->real_parent)->tgid;
+	struct task_struct *parent = lc_rcu(t->real_parent);
+
+	e->parent_tgid = parent->tgid;
+	e->parent_start = parent->group_leader->start_boottime;
 	e->sid = pid_nr(task_session(t));
 	e->pgid = pid_nr(task_pgrp(t));
 	e->birth = t->start_boottime;
@@ -184,6 +214,9 @@ static void lc_fill(struct lc_lin *e, struct task_struct *t)
  * lc_lineage_seed() - enter every process that exists at load time
  *
  * Their creator is unknown; the parent they have now stands in for it.
+ * The lock is taken once per process, for one lookup and one allocation.
+ *
+ * Context: process context, may sleep.
  */
 void lc_lineage_seed(void)
 {
@@ -344,14 +377,16 @@ void lc_lineage_zombie(struct task_struct *t, u64 ts)
 /**
  * lc_lineage_reparent() - the kernel gave an orphan a new parent
  * @t: the orphan's leader
- * @new_ppid: the adopter's tgid
+ * @np: its new real_parent (a thread of the adopter)
  * @reason: enum lc_reparent_reason
  * @ts: when
  *
  * The history keeps the first LC_ADOPT_MAX - 1 adoptions and the latest.
+ *
+ * Context: any, with @t and @np pinned (RCU or the caller's locks).
  */
-void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
-			 u64 ts)
+void lc_lineage_reparent(struct task_struct *t, struct task_struct *np,
+			 u8 reason, u64 ts)
 {
 	struct lc_adopt *a;
 	struct lc_lin *e;
@@ -360,9 +395,10 @@ void lc_lineage_reparent(struct task_struct *t, pid_t new_ppid, u8 reason,
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
 	e = lc_find(t->tgid, t->group_leader->start_boottime);
 	if (e) {
-		e->parent_tgid = new_ppid;
+		e->parent_tgid = np->tgid;
+		e->parent_start = np->group_leader->start_boottime;
 		a = &e->adopt[min_t(u8, e->nadopt, LC_ADOPT_MAX - 1)];
-		a->ppid = new_ppid;
+		a->ppid = np->tgid;
 		a->reason = reason;
 		a->ts = ts;
 		if (e->nadopt < LC_ADOPT_MAX)
@@ -448,92 +484,139 @@ bool lc_lineage_tracked(struct task_struct *t)
 	return tracked;
 }
 
-static bool lc_live_tracked_parent(const struct lc_lin *e)
+static bool lc_live(const struct lc_lin *e)
 {
-	unsigned int i;
+	return (e->flags & (LIN_USED | LIN_REAPED)) == LIN_USED;
+}
 
-	for (i = 0; i < lc_lineage_size; i++) {
-		const struct lc_lin *p = &lc_pool[i];
+/*
+ * One chunk of a track pass: entries [@from, @from + LC_LIN_CHUNK) of
+ * the pool, in the pass's direction, each marked when its parent is.
+ * Context: lc_lin_lock held; a bounded number of hash lookups.
+ */
+static bool lc_track_chunk(unsigned int from, bool down)
+{
+	unsigned int i, n = min(LC_LIN_CHUNK, lc_lineage_size - from);
+	bool changed = false;
 
-		if ((p->flags & (LIN_USED | LIN_TRACKED | LIN_REAPED)) ==
-		    (LIN_USED | LIN_TRACKED) && p->tgid == e->parent_tgid)
-			return true;
+	lockdep_assert_held(&lc_lin_lock);
+	for (i = 0; i < n; i++) {
+		struct lc_lin *e, *p;
+
+		e = &lc_pool[down ? lc_lineage_size - 1 - from - i : from + i];
+		if (!lc_live(e) || (e->flags & LIN_TRACKED))
+			continue;
+		p = lc_find(e->parent_tgid, e->parent_start);
+		if (p && lc_live(p) && (p->flags & LIN_TRACKED)) {
+			e->flags |= LIN_TRACKED;
+			changed = true;
+		}
 	}
-	return false;
+	return changed;
 }
 
 /**
  * lc_lineage_track_pid() - select a live process and its descendants
  * @tgid: the process, as a global pid
  *
- * Descendants that already exist are found through the table's parents;
- * new ones inherit the mark at fork.  Control path only.
+ * Descendants that already exist are found through their parents' keys:
+ * each pass marks every live entry whose parent is marked, and passes
+ * alternate in direction until one marks nothing, so a chain of any depth
+ * is found in a few passes when entries were allocated in creation order,
+ * and in at most depth + 1 in any case.  New processes inherit the mark
+ * at fork.  The lock is dropped after every LC_LIN_CHUNK entries.
  *
+ * Context: process context (control path), may sleep.
  * Return: 0, or -ESRCH when no live process @tgid is known.
  */
 int lc_lineage_track_pid(pid_t tgid)
 {
-	unsigned int i, pass;
+	unsigned int from;
 	unsigned long flags;
-	bool found = false, changed = true;
+	bool found = false, changed = true, down = false;
 
-	raw_spin_lock_irqsave(&lc_lin_lock, flags);
-	for (i = 0; i < lc_lineage_size; i++) {
-		struct lc_lin *e = &lc_pool[i];
+	for (from = 0; from < lc_lineage_size; from += LC_LIN_CHUNK) {
+		unsigned int i, n = min(LC_LIN_CHUNK, lc_lineage_size - from);
 
-		if ((e->flags & (LIN_USED | LIN_REAPED)) == LIN_USED &&
-		    e->tgid == tgid) {
-			e->flags |= LIN_TRACKED;
-			found = true;
-		}
-	}
-	for (pass = 0; found && changed && pass < 64; pass++) {
-		changed = false;
-		for (i = 0; i < lc_lineage_size; i++) {
+		raw_spin_lock_irqsave(&lc_lin_lock, flags);
+		for (i = from; i < from + n; i++) {
 			struct lc_lin *e = &lc_pool[i];
 
-			if ((e->flags & (LIN_USED | LIN_TRACKED | LIN_REAPED)) ==
-			    LIN_USED && lc_live_tracked_parent(e)) {
+			if (lc_live(e) && e->tgid == tgid) {
 				e->flags |= LIN_TRACKED;
-				changed = true;
+				found = true;
 			}
 		}
+		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+		cond_resched();
 	}
-	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	while (found && changed) {
+		changed = false;
+		down = !down;
+		for (from = 0; from < lc_lineage_size; from += LC_LIN_CHUNK) {
+			raw_spin_lock_irqsave(&lc_lin_lock, flags);
+			changed |= lc_track_chunk(from, down);
+			raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+			cond_resched();
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
 	return found ? 0 : -ESRCH;
 }
 
 /**
  * lc_lineage_untrack_all() - drop every state-tracking mark
+ *
+ * Context: process context, may sleep; the lock is held per chunk.
  */
 void lc_lineage_untrack_all(void)
 {
 	unsigned long flags;
-	unsigned int i;
+	unsigned int from, i;
 
-	raw_spin_lock_irqsave(&lc_lin_lock, flags);
-	for (i = 0; i < lc_lineage_size; i++)
-		lc_pool[i].flags &= ~LIN_TRACKED;
-	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+	for (from = 0; from < lc_lineage_size; from += LC_LIN_CHUNK) {
+		raw_spin_lock_irqsave(&lc_lin_lock, flags);
+		for (i = from; i < min(from + LC_LIN_CHUNK, lc_lineage_size); i++)
+			lc_pool[i].flags &= ~LIN_TRACKED;
+		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+		cond_resched();
+	}
 }
 
 /**
  * lc_lineage_clear() - forget every reaped process
+ *
+ * Those reaped meanwhile may stay; at most LC_LIN_CHUNK entries are freed
+ * per acquisition of the lock, so the walk is bounded by the pool size.
+ *
+ * Context: process context, may sleep.
  */
 void lc_lineage_clear(void)
 {
-	struct lc_lin *e, *tmp;
+	unsigned int left = lc_lineage_size, i;
 	unsigned long flags;
+	bool more = true;
 
-	raw_spin_lock_irqsave(&lc_lin_lock, flags);
-	list_for_each_entry_safe(e, tmp, &lc_reaped, dead) {
-		list_del(&e->dead);
-		hlist_del(&e->node);
-		e->flags = 0;
-		hlist_add_head(&e->node, &lc_free);
-		lc_used--;
+	while (more && left) {
+		raw_spin_lock_irqsave(&lc_lin_lock, flags);
+		for (i = 0; i < LC_LIN_CHUNK && left; i++, left--) {
+			struct lc_lin *e;
+
+			e = list_first_entry_or_null(&lc_reaped, struct lc_lin,
+						     dead);
+			if (!e)
+				break;
+			list_del(&e->dead);
+			hlist_del(&e->node);
+			e->flags = 0;
+			hlist_add_head(&e->node, &lc_free);
+			lc_used--;
+		}
+		more = !list_empty(&lc_reaped);
+		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
+		cond_resched();
 	}
-	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 }
 
 /**
@@ -614,6 +697,7 @@ static void lc_show_one(struct seq_file *m, const struct lc_lin *e,
  *
  * Each entry is copied out under the lock, then printed without it.
  *
+ * Context: process context, may sleep.
  * Return: 0.
  */
 int lc_lineage_show(struct seq_file *m)

@@ -4,10 +4,17 @@
  *
  * Off by default: sched_switch and the wakeup tracepoints are registered
  * only while something is selected.  A selection is a process and its
- * descendants, or a comm.  Selected threads get a slot in a table of
- * track_size entries, allocated at load; the scheduler probes scan the
- * slots' pids without a lock and take the raw lock only on a match.
+ * descendants, or a comm.  Selected threads (at most track_size) get a
+ * slot in an open-addressed table of twice that many slots, rounded up to
+ * a power of two and allocated at load.  A pid lives within LC_PROBES
+ * slots of its hash, so a lookup reads at most LC_PROBES pids: the
+ * scheduler probes look a task up without a lock and take the raw lock,
+ * lc_track_lock, only on a match, and no section under it grows with the
+ * table.  A lookup reads the whole window (a freed slot is just pid 0,
+ * no tombstone), so removal never hides another pid.
  */
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -25,42 +32,62 @@ struct lc_slot {
 	u64 since;
 };
 
+/* Slots a pid may occupy, from its hash on: the most a lookup reads. */
+#define LC_PROBES	8U
+
 static struct lc_slot *lc_slots;
+static unsigned int lc_slot_bits;
+static unsigned int lc_slots_used;	/* under lc_track_lock */
 static DEFINE_RAW_SPINLOCK(lc_track_lock);
 static DEFINE_MUTEX(lc_select_lock);	/* control path */
 static char lc_sel_comm[LC_COMM_LEN];	/* under lc_track_lock */
 static bool lc_on;
 
-/* Find @pid's slot; pid 0 (never tracked: the idle tasks) finds a free one. */
-static struct lc_slot *lc_slot_find(pid_t pid)
+static unsigned int lc_nslots(void)
 {
-	unsigned int i;
+	return 1U << lc_slot_bits;
+}
 
-	for (i = 0; i < lc_track_size; i++)
-		if (READ_ONCE(lc_slots[i].pid) == pid)
-			return &lc_slots[i];
+/*
+ * lc_slot_find() - the slot holding @pid in its window; with @pid 0 (never
+ * tracked: the idle tasks), the first free slot in @key's window.
+ * Context: any; LC_PROBES reads.  Stable only under lc_track_lock.
+ */
+static struct lc_slot *lc_slot_find(pid_t key, pid_t pid)
+{
+	unsigned int h = hash_32(key, lc_slot_bits), i;
+	unsigned int mask = lc_nslots() - 1;
+
+	for (i = 0; i < min(LC_PROBES, lc_nslots()); i++) {
+		struct lc_slot *s = &lc_slots[(h + i) & mask];
+
+		if (READ_ONCE(s->pid) == pid)
+			return s;
+	}
 	return NULL;
 }
 
 static struct lc_slot *lc_slot_of(struct task_struct *t)
 {
-	return t->pid ? lc_slot_find(t->pid) : NULL;
+	return t->pid ? lc_slot_find(t->pid, t->pid) : NULL;
 }
 
 static void lc_slot_add(struct task_struct *t)
 {
-	struct lc_slot *s;
+	struct lc_slot *s = NULL;
 	unsigned long flags;
 
 	if (!t->pid)
 		return;
 	raw_spin_lock_irqsave(&lc_track_lock, flags);
-	if (!lc_slot_find(t->pid)) {
-		s = lc_slot_find(0);
+	if (!lc_slot_find(t->pid, t->pid)) {
+		if (lc_slots_used < lc_track_size)
+			s = lc_slot_find(t->pid, 0);
 		if (s) {
 			s->letter = task_state_to_char(t);
 			s->since = ktime_get_boot_fast_ns();
 			WRITE_ONCE(s->pid, t->pid);
+			lc_slots_used++;
 		} else {
 			lc_count(LC_CNT_TRACK_FULL);
 		}
@@ -88,8 +115,10 @@ static void lc_transition(struct task_struct *t, char to, bool gone)
 		emit = r.state.from != to;
 		s->letter = to;
 		s->since = now;
-		if (gone)
+		if (gone) {
 			WRITE_ONCE(s->pid, 0);
+			lc_slots_used--;
+		}
 	}
 	raw_spin_unlock_irqrestore(&lc_track_lock, flags);
 	if (emit)
@@ -169,6 +198,7 @@ static int lc_state_on(void)
 {
 	int ret = 0;
 
+	lockdep_assert_held(&lc_select_lock);
 	if (!lc_on) {
 		ret = lc_tracepoints_sched(true);
 		WRITE_ONCE(lc_on, !ret);
@@ -176,11 +206,12 @@ static int lc_state_on(void)
 	return ret;
 }
 
-/* Give every thread of every selected process a slot. */
+/* Give every thread of every selected process a slot; lock per thread. */
 static void lc_slots_fill(const char *comm)
 {
 	struct task_struct *p, *t;
 
+	lockdep_assert_held(&lc_select_lock);
 	rcu_read_lock();
 	for_each_process(p) {
 		if (comm ? strncmp(p->comm, comm, LC_COMM_LEN) :
@@ -239,14 +270,27 @@ int lc_state_select_comm(const char *comm)
  */
 void lc_state_off(void)
 {
+	unsigned long flags;
+	unsigned int i;
+
 	mutex_lock(&lc_select_lock);
 	if (lc_on) {
 		WRITE_ONCE(lc_on, false);
 		lc_tracepoints_sched(false);
 	}
 	lc_lineage_untrack_all();
+	raw_spin_lock_irqsave(&lc_track_lock, flags);
 	memset(lc_sel_comm, 0, sizeof(lc_sel_comm));
-	memset(lc_slots, 0, array_size(lc_track_size, sizeof(*lc_slots)));
+	raw_spin_unlock_irqrestore(&lc_track_lock, flags);
+	/* A fork or exec probe may still add a slot: one lock per slot. */
+	for (i = 0; i < lc_nslots(); i++) {
+		raw_spin_lock_irqsave(&lc_track_lock, flags);
+		if (lc_slots[i].pid) {
+			WRITE_ONCE(lc_slots[i].pid, 0);
+			lc_slots_used--;
+		}
+		raw_spin_unlock_irqrestore(&lc_track_lock, flags);
+	}
 	mutex_unlock(&lc_select_lock);
 }
 
@@ -258,13 +302,17 @@ void lc_state_off(void)
  */
 int lc_state_show(struct seq_file *m)
 {
+	char comm[LC_COMM_LEN];
 	struct lc_slot s;
 	unsigned long flags;
 	unsigned int i;
 
-	seq_printf(m, "tracking %s comm=%s\n", lc_on ? "on" : "off",
-		   lc_sel_comm[0] ? lc_sel_comm : "-");
-	for (i = 0; i < lc_track_size; i++) {
+	raw_spin_lock_irqsave(&lc_track_lock, flags);
+	memcpy(comm, lc_sel_comm, sizeof(comm));
+	raw_spin_unlock_irqrestore(&lc_track_lock, flags);
+	seq_printf(m, "tracking %s comm=%s\n", READ_ONCE(lc_on) ? "on" : "off",
+		   comm[0] ? comm : "-");
+	for (i = 0; i < lc_nslots(); i++) {
 		raw_spin_lock_irqsave(&lc_track_lock, flags);
 		s = lc_slots[i];
 		raw_spin_unlock_irqrestore(&lc_track_lock, flags);
@@ -281,7 +329,9 @@ int lc_state_show(struct seq_file *m)
  */
 int lc_state_init(void)
 {
-	lc_slots = vzalloc(array_size(lc_track_size, sizeof(*lc_slots)));
+	lc_slot_bits = ilog2(roundup_pow_of_two(lc_track_size)) + 1;
+	lc_slots_used = 0;
+	lc_slots = vzalloc(array_size(lc_nslots(), sizeof(*lc_slots)));
 	return lc_slots ? 0 : -ENOMEM;
 }
 
@@ -302,5 +352,5 @@ void lc_state_exit(void)
  */
 size_t lc_state_memory(void)
 {
-	return array_size(lc_track_size, sizeof(struct lc_slot));
+	return array_size(lc_nslots(), sizeof(struct lc_slot));
 }

@@ -6,6 +6,15 @@
  * sched_switch, sched_wakeup and sched_wakeup_new are registered only
  * while state tracking has a selection, so they cost nothing otherwise.
  * sched_process_free stands in for the reap kprobe when that is missing.
+ *
+ * Context: each probe disables preemption itself for its body (the
+ * _notrace variants, as probes may run inside the scheduler): up to 6.x
+ * the tracepoint already runs them so, but from 7.0 probes run under
+ * SRCU and can be preempted.  Preemption off is an RCU read-side section,
+ * which lc_rcu() checks, and it keeps the per-CPU hand-off of clone flags
+ * on one CPU.  Each probe's prototype is checked at compile time against
+ * the kernel's own (check_trace_callback_type_*() from the event headers),
+ * so a backported prototype change fails the build.
  */
 #include <linux/binfmts.h>
 #include <linux/mm.h>
@@ -16,48 +25,90 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
+#include <trace/events/sched.h>
+#include <trace/events/signal.h>
+#include <trace/events/task.h>
 #include "compat.h"
 #include "lc.h"
 #include "stats.h"
 
-/* clone_flags are seen only in task_newtask: hand them to the fork probe. */
+enum lc_tp_id {
+	LC_TP_NEWTASK,
+	LC_TP_FORK,
+	LC_TP_EXEC,
+	LC_TP_EXIT,
+	LC_TP_SIGNAL,
+	LC_TP_FREE,
+	LC_TP_SWITCH,
+	LC_TP_WAKEUP,
+	LC_TP_WAKEUP_NEW,
+	LC_TP_COUNT,
+};
+
+/* How often each probe ran, for debugfs stats and the hooks selftest. */
+static DEFINE_PER_CPU(unsigned long, lc_tp_fired[LC_TP_COUNT]);
+
+/*
+ * clone_flags are seen only in task_newtask: hand them to the fork probe,
+ * through a small per-CPU ring, so that another fork on the same CPU
+ * between the two (copy_process() may sleep after task_newtask) does not
+ * take the slot.  A ring entry is written and read with preemption off.
+ */
+#define LC_NEWTASK_RING	4
+
 struct lc_newtask {
-	struct task_struct *task;
-	u64 flags;
+	struct task_struct *task[LC_NEWTASK_RING];
+	u64 flags[LC_NEWTASK_RING];
+	unsigned int next;
 };
 
 static DEFINE_PER_CPU(struct lc_newtask, lc_newtask);
 
 static void lc_tp_newtask(LC_TP_NEWTASK_ARGS)
 {
-	struct lc_newtask *n = this_cpu_ptr(&lc_newtask);
+	struct lc_newtask *n;
+	unsigned int i;
 
-	WRITE_ONCE(n->flags, clone_flags);
-	/* Publish flags before task; pairs with lc_clone_flags()'s acquire. */
-	smp_store_release(&n->task, p);
+	lc_probe_enter(&lc_tp_fired[LC_TP_NEWTASK]);
+	n = this_cpu_ptr(&lc_newtask);
+	i = n->next++ % LC_NEWTASK_RING;
+	WRITE_ONCE(n->flags[i], clone_flags);
+	/* Publish flags before task; pairs with lc_newtask_find()'s acquire. */
+	smp_store_release(&n->task[i], p);
+	lc_probe_exit();
+}
+
+static bool lc_newtask_find(struct lc_newtask *n, struct task_struct *child,
+			    u64 *flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < LC_NEWTASK_RING; i++) {
+		/* Acquire pairs with lc_tp_newtask()'s release. */
+		if (smp_load_acquire(&n->task[i]) == child) {
+			*flags = READ_ONCE(n->flags[i]);
+			return true;
+		}
+	}
+	return false;
 }
 
 static u64 lc_clone_flags(struct task_struct *child)
 {
-	struct lc_newtask *n;
+	u64 flags = 0;
 	int cpu;
 
-	n = this_cpu_ptr(&lc_newtask);
-	/* Acquire pairs with lc_tp_newtask()'s release: flags are @child's. */
-	if (smp_load_acquire(&n->task) == child)
-		return READ_ONCE(n->flags);
+	if (lc_newtask_find(this_cpu_ptr(&lc_newtask), child, &flags))
+		return flags;
 	/* The parent migrated between copy_process() and here. */
-	for_each_possible_cpu(cpu) {
-		n = per_cpu_ptr(&lc_newtask, cpu);
-		/* As above: pairs with the release in lc_tp_newtask(). */
-		if (smp_load_acquire(&n->task) == child)
-			return READ_ONCE(n->flags);
-	}
-	return 0;
+	for_each_possible_cpu(cpu)
+		if (lc_newtask_find(per_cpu_ptr(&lc_newtask, cpu), child,
+				    &flags))
+			break;
+	return flags;
 }
 
-static void lc_tp_fork(void *data, struct task_struct *parent,
-		       struct task_struct *child)
+static void lc_fork(struct task_struct *parent, struct task_struct *child)
 {
 	struct lc_record r __uninitialized;
 
@@ -72,6 +123,14 @@ static void lc_tp_fork(void *data, struct task_struct *parent,
 	r.fork.thread = child->pid != child->tgid;
 	r.fork.vfork = r.fork.clone_flags & CLONE_VFORK;
 	lc_emit(&r);
+}
+
+static void lc_tp_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	lc_probe_enter(&lc_tp_fired[LC_TP_FORK]);
+	lc_fork(parent, child);
+	lc_probe_exit();
 }
 
 /* argv goes right after the filename, exec.filename_len bytes in. */
@@ -96,8 +155,8 @@ static void lc_copy_argv(struct lc_record *r)
 	r->exec.argv_len = len;
 }
 
-static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
-		       struct linux_binprm *bprm)
+static void lc_exec(struct task_struct *p, pid_t old_pid,
+		    struct linux_binprm *bprm)
 {
 	struct lc_record r __uninitialized;
 	ssize_t len;
@@ -115,6 +174,14 @@ static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 	lc_emit(&r);
 }
 
+static void lc_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	lc_probe_enter(&lc_tp_fired[LC_TP_EXEC]);
+	lc_exec(p, old_pid, bprm);
+	lc_probe_exit();
+}
+
 /* The status wait() will report: wait_task_zombie()'s formula. */
 static int lc_wait_status(struct task_struct *p, bool group_dead)
 {
@@ -125,9 +192,8 @@ static int lc_wait_status(struct task_struct *p, bool group_dead)
 	return group_dead ? p->group_leader->exit_code : p->exit_code;
 }
 
-static void lc_tp_exit(LC_TP_EXIT_ARGS)
+static void lc_exit(struct task_struct *p, bool dead)
 {
-	bool dead = LC_EXIT_GROUP_DEAD(p);
 	struct lc_record r __uninitialized;
 
 	if (dead)
@@ -142,6 +208,13 @@ static void lc_tp_exit(LC_TP_EXIT_ARGS)
 	lc_emit(&r);
 }
 
+static void lc_tp_exit(LC_TP_EXIT_ARGS)
+{
+	lc_probe_enter(&lc_tp_fired[LC_TP_EXIT]);
+	lc_exit(p, LC_EXIT_GROUP_DEAD(p));
+	lc_probe_exit();
+}
+
 /* An exiting process telling its parent it died: it is a zombie now. */
 static bool lc_death_notice(struct task_struct *parent)
 {
@@ -150,8 +223,8 @@ static bool lc_death_notice(struct task_struct *parent)
 	       parent == rcu_access_pointer(current->real_parent);
 }
 
-static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
-			 struct task_struct *task, int group, int result)
+static void lc_signal(int sig, struct task_struct *task, int group,
+		      int result)
 {
 	struct lc_record r __uninitialized;
 
@@ -174,12 +247,20 @@ static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
 	}
 }
 
+static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
+			 struct task_struct *task, int group, int result)
+{
+	lc_probe_enter(&lc_tp_fired[LC_TP_SIGNAL]);
+	lc_signal(sig, task, group, result);
+	lc_probe_exit();
+}
+
 /*
  * Fallback for the reap kprobe: the reaper is unknown.  This runs from an
  * RCU callback after the last reference: pid links and real_parent may be
  * gone, so only the task's own fields are read.
  */
-static void lc_tp_free(void *data, struct task_struct *p)
+static void lc_free(struct task_struct *p)
 {
 	struct lc_record r;
 
@@ -198,15 +279,53 @@ static void lc_tp_free(void *data, struct task_struct *p)
 	lc_emit(&r);
 }
 
+static void lc_tp_free(void *data, struct task_struct *p)
+{
+	lc_probe_enter(&lc_tp_fired[LC_TP_FREE]);
+	lc_free(p);
+	lc_probe_exit();
+}
+
 static void lc_tp_switch(LC_TP_SWITCH_ARGS)
 {
+	lc_probe_enter(&lc_tp_fired[LC_TP_SWITCH]);
 	lc_state_switch(prev, prev_state, next);
+	lc_probe_exit();
 }
 
 static void lc_tp_wakeup(void *data, struct task_struct *p)
 {
+	lc_probe_enter(&lc_tp_fired[LC_TP_WAKEUP]);
 	lc_state_wakeup(p);
+	lc_probe_exit();
 }
+
+static void lc_tp_wakeup_new(void *data, struct task_struct *p)
+{
+	lc_probe_enter(&lc_tp_fired[LC_TP_WAKEUP_NEW]);
+	lc_state_wakeup(p);
+	lc_probe_exit();
+}
+
+/*
+ * Never called: each probe against the kernel's TP_PROTO, as an error,
+ * since a mismatch would corrupt arguments, not trap (no kCFI on Debian).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wincompatible-pointer-types"
+static void __maybe_unused lc_tp_check_prototypes(void)
+{
+	check_trace_callback_type_task_newtask(lc_tp_newtask);
+	check_trace_callback_type_sched_process_fork(lc_tp_fork);
+	check_trace_callback_type_sched_process_exec(lc_tp_exec);
+	check_trace_callback_type_sched_process_exit(lc_tp_exit);
+	check_trace_callback_type_signal_generate(lc_tp_signal);
+	check_trace_callback_type_sched_process_free(lc_tp_free);
+	check_trace_callback_type_sched_switch(lc_tp_switch);
+	check_trace_callback_type_sched_wakeup(lc_tp_wakeup);
+	check_trace_callback_type_sched_wakeup_new(lc_tp_wakeup_new);
+}
+#pragma GCC diagnostic pop
 
 enum lc_tp_when {
 	LC_TP_ALWAYS,
@@ -223,16 +342,20 @@ struct lc_tp {
 };
 
 static struct lc_tp lc_tps[] = {
-	{ "task_newtask", lc_tp_newtask },
-	{ "sched_process_fork", lc_tp_fork },
-	{ "sched_process_exec", lc_tp_exec },
-	{ "sched_process_exit", lc_tp_exit },
-	{ "signal_generate", lc_tp_signal },
-	{ "sched_process_free", lc_tp_free, LC_TP_NO_REAP_KPROBE },
-	{ "sched_switch", lc_tp_switch, LC_TP_STATE },
-	{ "sched_wakeup", lc_tp_wakeup, LC_TP_STATE },
-	{ "sched_wakeup_new", lc_tp_wakeup, LC_TP_STATE },
+	[LC_TP_NEWTASK] = { "task_newtask", lc_tp_newtask },
+	[LC_TP_FORK] = { "sched_process_fork", lc_tp_fork },
+	[LC_TP_EXEC] = { "sched_process_exec", lc_tp_exec },
+	[LC_TP_EXIT] = { "sched_process_exit", lc_tp_exit },
+	[LC_TP_SIGNAL] = { "signal_generate", lc_tp_signal },
+	[LC_TP_FREE] = { "sched_process_free", lc_tp_free,
+			 LC_TP_NO_REAP_KPROBE },
+	[LC_TP_SWITCH] = { "sched_switch", lc_tp_switch, LC_TP_STATE },
+	[LC_TP_WAKEUP] = { "sched_wakeup", lc_tp_wakeup, LC_TP_STATE },
+	[LC_TP_WAKEUP_NEW] = { "sched_wakeup_new", lc_tp_wakeup_new,
+			       LC_TP_STATE },
 };
+
+static_assert(ARRAY_SIZE(lc_tps) == LC_TP_COUNT);
 
 static void lc_tp_lookup(struct tracepoint *tp, void *priv)
 {
@@ -354,6 +477,22 @@ bool lc_tracepoint_live(const char *name)
 		if (!strcmp(lc_tps[i].name, name))
 			return lc_tps[i].live;
 	return false;
+}
+
+/**
+ * lc_tracepoint_fired() - how often the i-th tracepoint's probe ran
+ * @i: index, as for lc_tracepoint_name()
+ *
+ * Return: the sum over all CPUs (racy against probes, as statistics are).
+ */
+unsigned long lc_tracepoint_fired(unsigned int i)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(lc_tp_fired[i], cpu);
+	return sum;
 }
 
 /**
