@@ -17,13 +17,23 @@ struct opts {
 	bool tail;		/* --new */
 	bool json;
 	bool raw;		/* -r: the binary stream to stdout */
-	bool color;		/* stdout is a tty and NO_COLOR unset */
+	bool strict;		/* --strict: stop at the first damaged spot */
+	bool wall;		/* -T: wall-clock time */
+	int color_when;		/* --color: COLOR_AUTO, _ALWAYS, _NEVER */
+	bool color;		/* colours: --color, or a tty and no NO_COLOR */
 	bool utf8;		/* stdout is a tty and the locale is UTF-8 */
 	long long timeout_ms;	/* run -t, or -1 */
 	long long root;		/* tree PID, or -1 */
 	char **cmd;		/* run: the command and its arguments */
 	struct filter filter;
 };
+
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* standard output failed: say so once; returns 1 (for an exit status) */
+int out_failed(void);
+/* whether standard output has failed so far (an error is kept) */
+bool out_error(void);
 
 int cmd_log(struct opts *o);
 int cmd_follow(struct opts *o);

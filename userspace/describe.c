@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "describe.h"
+#include "jsonw.h"
 #include "signames.h"
 
 struct tl_line {
@@ -33,23 +34,86 @@ void sb_add(struct sb *b, const char *fmt, ...)
 		b->len = sizeof(b->buf) - 1;
 }
 
-/* printable ASCII as is, the rest as \xHH: names never drive the terminal */
+/*
+ * A printable character of more than one byte: no C1 control, no
+ * bidirectional override or isolate (they would reorder the line).
+ */
+static int printable_utf8(const unsigned char *p)
+{
+	int n = lc_utf8_len(p);
+	unsigned int cp = n ? lc_utf8_cp(p, n) : 0;
+
+	if (!n || cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f)
+		return 0;
+	return n;
+}
+
+/*
+ * Printable ASCII as is, valid UTF-8 as is when the terminal takes it,
+ * the rest as \xHH: names never drive the terminal.
+ */
 void sb_safe(struct sb *b, const char *s, bool quote_spaces)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool q = quote_spaces && (!*s || strpbrk(s, " '\""));
+	int n;
 
 	if (q)
 		sb_add(b, "'");
 	for (; *p; p++) {
-		if (*p < 0x20 || *p > 0x7e || *p == '\\' ||
-		    (q && *p == '\''))
+		n = b->utf8 && *p >= 0x80 ? printable_utf8(p) : 0;
+		if (n) {
+			sb_add(b, "%.*s", n, p);
+			p += n - 1;
+		} else if (*p < 0x20 || *p > 0x7e || *p == '\\' ||
+			   (q && *p == '\''))
 			sb_add(b, "\\x%02x", *p);
 		else
 			sb_add(b, "%c", *p);
 	}
 	if (q)
 		sb_add(b, "'");
+}
+
+/* East Asian wide and fullwidth characters, and emoji: two columns */
+static bool wide(unsigned int cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) ||
+	       (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3) ||
+	       (cp >= 0xf900 && cp <= 0xfaff) ||
+	       (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	       (cp >= 0xff00 && cp <= 0xff60) ||
+	       (cp >= 0xffe0 && cp <= 0xffe6) ||
+	       (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	       (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+	       (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/* combining marks and zero-width characters take no column */
+static bool zero_width(unsigned int cp)
+{
+	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200d) ||
+	       (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff;
+}
+
+size_t sb_width(const struct sb *b)
+{
+	const unsigned char *p = (const unsigned char *)b->buf;
+	size_t w = 0;
+	unsigned int cp;
+	int n;
+
+	while (*p) {
+		n = *p >= 0x80 ? lc_utf8_len(p) : 1;
+		if (!n)
+			n = 1;
+		cp = n > 1 ? lc_utf8_cp(p, n) : *p;
+		w += wide(cp) ? 2 : zero_width(cp) ? 0 : 1;
+		p += n;
+	}
+	return w;
 }
 
 static void sb_dur(struct sb *b, long long ns)
@@ -300,5 +364,6 @@ void describe(const struct tl *t, const struct lc_record *r,
 {
 	struct tl_line l = { .t = t, .r = r, .reap = reap, .d = out };
 
+	out->utf8 = t->utf8;
 	details(&l);
 }

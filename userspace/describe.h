@@ -10,15 +10,22 @@
 
 #define DETAIL_LEN	1024
 #define SEEN_EXIT	1u	/* pid_info flag: the process has exited */
+#define SEEN_REAP	2u	/* pid_info flag: and it was reaped */
 
 struct sb {
 	char buf[DETAIL_LEN];
 	size_t len;
+	bool utf8;		/* valid UTF-8 may be written as it is */
 };
 
 __printf(2, 3) void sb_add(struct sb *b, const char *fmt, ...);
-/* printable ASCII as is, the rest as \xHH; quote args with spaces */
+/*
+ * printable ASCII as is (and valid UTF-8 when b->utf8), the rest as
+ * \xHH; quote args with spaces
+ */
 void sb_safe(struct sb *b, const char *s, bool quote_spaces);
+/* the columns b->buf takes on a terminal */
+size_t sb_width(const struct sb *b);
 /* "->", or an arrow glyph when UTF-8 is allowed */
 const char *tl_arrow(const struct tl *t);
 /* the details of r (with reap joined onto an exit) appended to out */

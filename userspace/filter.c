@@ -33,10 +33,79 @@ static void track(struct filter *f, long long tgid, bool on)
 		e->flags &= ~FILTER_TRACKED;
 }
 
-void filter_set_pid(struct filter *f, long long pid)
+int filter_set_pid(struct filter *f, long long pid)
 {
-	f->pid = pid;
+	struct pid_info *e;
+
+	if (f->npids == FILTER_MAX)
+		return -1;
+	if (f->pid < 0)
+		f->pid = pid;
+	f->npids++;
 	track(f, pid, true);
+	e = pidmap_get(&f->procs, pid);
+	if (e)
+		e->flags |= FILTER_ROOT;
+	return 0;
+}
+
+static bool is_root(const struct filter *f, long long pid)
+{
+	const struct pid_info *e = pidmap_get(&f->procs, pid);
+
+	return e && (e->flags & FILTER_ROOT);
+}
+
+/* split at commas; an empty item is refused: -1 with *bad set */
+static int each_item(char *list, const char **bad,
+		     int (*fn)(struct filter *f, char *item), struct filter *f)
+{
+	char *item = list, *comma;
+
+	for (;;) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*item || fn(f, item)) {
+			*bad = item;
+			return -1;
+		}
+		if (!comma)
+			return 0;
+		item = comma + 1;
+	}
+}
+
+static int add_comm(struct filter *f, char *comm)
+{
+	if (f->ncomms == FILTER_MAX || strlen(comm) >= LC_COMM_LEN)
+		return -1;
+	f->comms[f->ncomms++] = comm;
+	return 0;
+}
+
+int filter_add_comms(struct filter *f, char *list, const char **bad,
+		     const char **why)
+{
+	if (!each_item(list, bad, add_comm, f))
+		return 0;
+	if (!**bad)
+		*why = "an empty name";
+	else if (strlen(*bad) >= LC_COMM_LEN)
+		*why = "longer than 15 bytes, the most a comm holds: it can never match";
+	else
+		*why = "too many names";
+	return -1;
+}
+
+static int add_event(struct filter *f, char *name)
+{
+	int ev = lc_event_lookup(name);
+
+	if (ev < 0)
+		return -1;
+	f->events |= 1u << ev;
+	return 0;
 }
 
 bool filter_tracks(const struct filter *f, long long tgid)
@@ -48,23 +117,17 @@ bool filter_tracks(const struct filter *f, long long tgid)
 
 int filter_set_events(struct filter *f, char *list, const char **bad)
 {
-	char *name, *save = NULL;
-	int ev;
+	return each_item(list, bad, add_event, f);
+}
 
-	for (name = strtok_r(list, ",", &save); name;
-	     name = strtok_r(NULL, ",", &save)) {
-		ev = lc_event_lookup(name);
-		if (ev < 0) {
-			*bad = name;
-			return -1;
-		}
-		f->events |= 1u << ev;
-	}
-	if (!f->events) {
-		*bad = "";
-		return -1;
-	}
-	return 0;
+static bool comm_match(const struct filter *f, const char *comm)
+{
+	int i;
+
+	for (i = 0; i < f->ncomms; i++)
+		if (!strcmp(f->comms[i], comm))
+			return true;
+	return false;
 }
 
 static void follow_fork(struct filter *f, const struct lc_record *r)
@@ -75,23 +138,23 @@ static void follow_fork(struct filter *f, const struct lc_record *r)
 		return;
 	from_tracked = filter_tracks(f, r->fork.creator_tgid) ||
 		       filter_tracks(f, r->ppid);
-	if (r->tgid == f->pid)
-		return;		/* the root stays, whoever forked it */
+	if (is_root(f, r->tgid))
+		return;		/* a root stays, whoever forked it */
 	if (from_tracked || filter_tracks(f, r->tgid))
 		track(f, r->tgid, from_tracked);
 }
 
 bool filter_match(struct filter *f, const struct lc_record *r)
 {
-	if (f->pid >= 0 && r->type == LC_EV_FORK)
+	if (f->npids && r->type == LC_EV_FORK)
 		follow_fork(f, r);
 	if (f->events && !(f->events & (1u << r->type)))
 		return false;
 	if (r->type == LC_EV_LOST)
 		return true;	/* a gap concerns every filter */
-	if (f->comm && strcmp(f->comm, r->comm))
+	if (f->ncomms && !comm_match(f, r->comm))
 		return false;
-	if (f->pid >= 0 && r->pid != f->pid && !filter_tracks(f, r->tgid))
+	if (f->npids && !is_root(f, r->pid) && !filter_tracks(f, r->tgid))
 		return false;
 	return true;
 }

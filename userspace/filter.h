@@ -7,17 +7,28 @@
 #include "pidmap.h"
 
 #define FILTER_TRACKED	1u
+#define FILTER_ROOT	2u	/* given with -p */
+#define FILTER_MAX	64	/* -p and -c values */
 
 struct filter {
-	long long pid;		/* -p: this process and descendants, or -1 */
-	const char *comm;	/* -c, or NULL */
+	long long pid;		/* the first -p, or -1 */
+	int npids;		/* -p values */
+	int ncomms;		/* -c values */
+	const char *comms[FILTER_MAX];
 	unsigned int events;	/* -e: bit per enum lc_event_type, 0 = all */
-	struct pidmap procs;	/* tgids descending from pid */
+	struct pidmap procs;	/* tgids descending from the -p pids */
 };
 
 void filter_init(struct filter *f);
 void filter_free(struct filter *f);
-void filter_set_pid(struct filter *f, long long pid);
+/* one more -p pid: 0, or -1 when there are too many */
+int filter_set_pid(struct filter *f, long long pid);
+/*
+ * a comma list of comms (more with each -c); -1 with *bad naming the
+ * culprit and *why saying what is wrong with it
+ */
+int filter_add_comms(struct filter *f, char *list, const char **bad,
+		     const char **why);
 /* parse a comma list of event names; -1 with *bad naming the culprit */
 int filter_set_events(struct filter *f, char *list, const char **bad);
 /*

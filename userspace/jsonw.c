@@ -97,8 +97,15 @@ void jw_end_array(struct jw *w)
 	jw_close(w, ']');
 }
 
-/* length of the valid UTF-8 sequence at s, or 0 */
-static int utf8_len(const unsigned char *s)
+/**
+ * lc_utf8_len() - the length of a valid UTF-8 sequence
+ * @s: a NUL-terminated string, at a byte of 0x80 or more
+ *
+ * Overlong forms, surrogates and code points past U+10FFFF are invalid.
+ *
+ * Return: 2 to 4, or 0 when the bytes at @s are not valid UTF-8.
+ */
+int lc_utf8_len(const unsigned char *s)
 {
 	int n, i;
 	unsigned int cp;
@@ -116,6 +123,23 @@ static int utf8_len(const unsigned char *s)
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return n;
+}
+
+/**
+ * lc_utf8_cp() - decode a valid UTF-8 sequence
+ * @s: its bytes
+ * @n: its length, from lc_utf8_len()
+ *
+ * Return: the code point.
+ */
+unsigned int lc_utf8_cp(const unsigned char *s, int n)
+{
+	unsigned int cp = s[0] & (0x7f >> n);
+	int i;
+
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
 }
 
 static void jw_escape_byte(struct jw *w, unsigned char c)
@@ -156,7 +180,7 @@ static void jw_quote(struct jw *w, const char *str)
 	while (*s) {
 		for (run = s; jw_plain(*s); s++)
 			;
-		while (*s >= 0x80 && (n = utf8_len(s)))
+		while (*s >= 0x80 && (n = lc_utf8_len(s)))
 			s += n;
 		if (s > run) {
 			jw_put(w, run, s - run);

@@ -22,6 +22,11 @@ struct jw {
 	char buf[4096];
 };
 
+/* length of the valid UTF-8 sequence at s (not ASCII), or 0 */
+int lc_utf8_len(const unsigned char *s);
+/* the code point of a valid sequence of n bytes at s */
+unsigned int lc_utf8_cp(const unsigned char *s, int n);
+
 void jw_init(struct jw *w, FILE *out);
 void jw_start_object(struct jw *w);
 void jw_end_object(struct jw *w);

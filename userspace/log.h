@@ -15,8 +15,6 @@ struct lc_log {
 
 void *lc_grow(void *v, size_t *cap, size_t n, size_t size, size_t first);
 int log_append(struct lc_log *log, const struct lc_record *r, bool show);
-/* read a whole file strictly; prints the error and returns -1 on failure */
-int log_read(FILE *f, struct lc_parser *p, struct lc_log *log);
 void log_free(struct lc_log *log);
 void log_perror(const struct lc_parser *p);
 

@@ -5,6 +5,7 @@
  * Argument parsing and the default command (print the log) live here; the
  * other commands each have their own file.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -14,9 +15,16 @@
 #include <strings.h>
 #include <unistd.h>
 #include "cli.h"
+#include "input.h"
 #include "json.h"
-#include "log.h"
+#include "stream.h"
 #include "timeline.h"
+
+#ifndef LC_VERSION
+#define LC_VERSION	"0.1"
+#endif
+/* records an exit waits in for its reap (about 1.8 MB) */
+#define TL_WINDOW	4096
 
 static const char usage_text[] =
 "Usage: lifecycle [OPTIONS]               print the process lifecycle log\n"
@@ -32,18 +40,27 @@ static const char usage_text[] =
 "  -f, --follow       keep reading new records (poll) until Ctrl-C\n"
 "      --new          with -f: start at the end, show only new records\n"
 "  -j, --json         one JSON object per line (JSON Lines)\n"
-"  -p, --pid PID      only PID and its descendants (from fork records)\n"
-"  -c, --comm COMM    only records whose comm is COMM\n"
+"  -p, --pid PID,...  only these processes and their descendants (from\n"
+"                     fork records); -p may be given again\n"
+"  -c, --comm COMM,...  only records whose comm is one of these (at most\n"
+"                     15 bytes each); -c may be given again\n"
 "  -e, --events LIST  only these events, comma-separated: fork,exec,exit,\n"
 "                     reap,reparent,stop,cont,signal,setsid,setpgid,\n"
 "                     state,lost\n"
-"  -t, --timeout SEC  run, --raw: stop following after SEC seconds\n"
+"  -t, --timeout SEC  -f, run, --raw: stop following after SEC seconds\n"
 "  -r, --raw          write the records as the module's binary stream\n"
 "                     (see lifecycle.h) to stdout, to read later with -i;\n"
 "                     with -f keep following.  The cheapest way to record\n"
+"  -T, --wall         TIME as wall-clock time of day (HH:MM:SS.usec)\n"
+"      --strict       stop at the first damaged line or event\n"
+"      --color WHEN   auto (the default), always or never\n"
+"  -V, --version      show the version\n"
 "  -h, --help         show this help\n"
 "\n"
-"Colours are used when stdout is a terminal and NO_COLOR is not set.\n"
+"A damaged spot in the input is skipped, reported on stderr with what was\n"
+"skipped, and makes the exit status 1.\n"
+"Colours are used when stdout is a terminal and NO_COLOR is not set (or\n"
+"empty).\n"
 "\n"
 "EXAMPLES:\n"
 "  lifecycle                        # the retained log as a timeline\n"
@@ -66,6 +83,11 @@ static const struct option longopts[] = {
 	{ "events", required_argument, NULL, 'e' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "raw", no_argument, NULL, 'r' },
+	{ "wall", no_argument, NULL, 'T' },
+	{ "strict", no_argument, NULL, 'S' },
+	{ "color", required_argument, NULL, 'C' },
+	{ "colour", required_argument, NULL, 'C' },
+	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -74,6 +96,14 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "lifecycle: ");
 	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'lifecycle --help'.\n");
+	return 2;
+}
+
+static int usage_error2(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "lifecycle: ");
+	fprintf(stderr, fmt, a, b);
 	fprintf(stderr, "\nTry 'lifecycle --help'.\n");
 	return 2;
 }
@@ -100,12 +130,49 @@ static int parse_timeout(const char *s, long long *ms)
 	return 0;
 }
 
+static int add_pids(struct opts *o, char *arg)
+{
+	char *item = arg, *comma;
+	long long pid;
+
+	for (;;) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*item)
+			return usage_error("-p: an empty pid%s", "");
+		if (parse_pid(item, &pid))
+			return usage_error("bad pid '%s'", item);
+		if (filter_set_pid(&o->filter, pid))
+			return usage_error("-p: more than 64 pids%s", "");
+		if (!comma)
+			return 0;
+		item = comma + 1;
+	}
+}
+
+static int set_color(struct opts *o, const char *arg)
+{
+	if (!strcmp(arg, "auto"))
+		o->color_when = COLOR_AUTO;
+	else if (!strcmp(arg, "always"))
+		o->color_when = COLOR_ALWAYS;
+	else if (!strcmp(arg, "never"))
+		o->color_when = COLOR_NEVER;
+	else
+		return usage_error("--color: '%s' is not auto, always or never",
+				   arg);
+	return 0;
+}
+
 static int one_opt(struct opts *o, int c, char *arg)
 {
-	const char *bad = NULL;
+	const char *bad = NULL, *why = NULL;
 
 	switch (c) {
 	case 'i':
+		if (!*arg)
+			return usage_error("-i: an empty file name%s", "");
 		o->input = arg;
 		break;
 	case 'f':
@@ -118,16 +185,16 @@ static int one_opt(struct opts *o, int c, char *arg)
 		o->json = true;
 		break;
 	case 'p':
-		if (parse_pid(arg, &o->filter.pid))
-			return usage_error("bad pid '%s'", arg);
-		filter_set_pid(&o->filter, o->filter.pid);
-		break;
+		return add_pids(o, arg);
 	case 'c':
-		o->filter.comm = arg;
+		if (filter_add_comms(&o->filter, arg, &bad, &why))
+			return usage_error2("-c '%s': %s", bad, why);
 		break;
 	case 'e':
-		if (filter_set_events(&o->filter, arg, &bad))
-			return usage_error("unknown event '%s' in -e", bad);
+		if (!*arg || filter_set_events(&o->filter, arg, &bad))
+			return *arg && *bad ?
+			       usage_error("unknown event '%s' in -e", bad) :
+			       usage_error("-e: an empty event name%s", "");
 		break;
 	case 't':
 		if (parse_timeout(arg, &o->timeout_ms))
@@ -136,6 +203,18 @@ static int one_opt(struct opts *o, int c, char *arg)
 	case 'r':
 		o->raw = true;
 		break;
+	case 'T':
+		o->wall = true;
+		break;
+	case 'S':
+		o->strict = true;
+		break;
+	case 'C':
+		return set_color(o, arg);
+	case 'V':
+		printf("lifecycle %s (record format %d)\n", LC_VERSION,
+		       LC_FORMAT_VERSION);
+		return -1;
 	case 'h':
 		fputs(usage_text, stdout);
 		return -1;
@@ -149,7 +228,7 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rh", longopts,
+	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVh", longopts,
 				NULL)) != -1) {
 		ret = one_opt(o, c, optarg);
 		if (ret)
@@ -215,8 +294,8 @@ static bool utf8_locale(void)
 
 static int dispatch(struct opts *o, const char *cmd)
 {
-	if (o->raw && (*cmd || o->json || o->filter.pid >= 0 ||
-			 o->filter.comm || o->filter.events))
+	if (o->raw && (*cmd || o->json || o->filter.npids ||
+			 o->filter.ncomms || o->filter.events))
 		return usage_error("--raw records everything: no command, -j, -p, -c or -e%s",
 				   "");
 	if (!strcmp(cmd, "run")) {
@@ -224,6 +303,17 @@ static int dispatch(struct opts *o, const char *cmd)
 			return usage_error("run: no command given%s", "");
 		return cmd_run(o);
 	}
+	if (*cmd && (o->follow || o->tail || o->wall))
+		return usage_error2("%s: -f, --new and -T are for the log, not %s",
+				    cmd, cmd);
+	if (!strcmp(cmd, "tree") && (o->filter.ncomms || o->filter.events))
+		return usage_error("tree draws whole processes: no -c or -e (tree PID, or -p PID, picks a subtree)%s",
+				   "");
+	if (!strcmp(cmd, "tree") && o->filter.npids > 1)
+		return usage_error("tree takes one PID%s", "");
+	if (!strcmp(cmd, "stats") && (o->filter.npids || o->filter.ncomms ||
+				     o->filter.events))
+		return usage_error("stats: no -p, -c or -e%s", "");
 	if (!strcmp(cmd, "tree"))
 		return cmd_tree(o);
 	if (!strcmp(cmd, "stats"))
@@ -233,10 +323,12 @@ static int dispatch(struct opts *o, const char *cmd)
 	return o->follow ? cmd_follow(o) : cmd_log(o);
 }
 
+static int close_stdout(int ret);
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .timeout_ms = -1, .root = -1 };
-	const char *cmd = "";
+	const char *cmd = "", *no_color;
 	bool tty = isatty(STDOUT_FILENO);
 	int ret;
 
@@ -244,43 +336,119 @@ int main(int argc, char **argv)
 	ret = parse_args(&o, argc, argv, &cmd);
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	o.color = tty && !getenv("NO_COLOR");
+	no_color = getenv("NO_COLOR");
+	o.color = o.color_when == COLOR_ALWAYS ||
+		  (o.color_when == COLOR_AUTO && tty && !(no_color && *no_color));
 	o.utf8 = tty && utf8_locale();
 	ret = dispatch(&o, cmd);
 	filter_free(&o.filter);
+	return close_stdout(ret);
+}
+
+static int out_errno;
+static bool out_reported;
+
+/**
+ * out_error() - whether writing to standard output has failed
+ *
+ * The errno of the first failure is kept for out_failed().
+ *
+ * Return: true after a failed write.
+ */
+bool out_error(void)
+{
+	if (!ferror(stdout))
+		return false;
+	if (!out_errno)
+		out_errno = errno ? errno : EIO;
+	return true;
+}
+
+/**
+ * out_failed() - report that standard output failed, once
+ *
+ * Return: 1, the exit status for it.
+ */
+int out_failed(void)
+{
+	out_error();
+	if (!out_reported)
+		fprintf(stderr, "lifecycle: write error: %s\n",
+			strerror(out_errno ? out_errno : EIO));
+	out_reported = true;
+	return 1;
+}
+
+/* the last flush and the close can fail too (a full disk, NFS) */
+static int close_stdout(int ret)
+{
+	if (out_error())
+		return out_failed();
+	errno = 0;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		out_errno = errno ? errno : EIO;
+		return out_failed();
+	}
+	if (fclose(stdout) == EOF) {
+		out_errno = errno ? errno : EIO;
+		return out_failed();
+	}
 	return ret;
 }
 
-/* the default command: the whole retained log, two-pass */
+struct log_ctx {
+	struct opts *o;
+	struct tl t;
+	struct tl_window w;
+};
+
+static int log_one(void *ctx, const struct lc_record *r)
+{
+	struct log_ctx *c = ctx;
+	bool show = filter_match(&c->o->filter, r);
+
+	if (!c->o->json)
+		tlw_push(&c->w, r, show);
+	else if (show)
+		json_record(stdout, r);
+	return out_error() ? -1 : 0;
+}
+
+/*
+ * The default command: the log, streamed.  A timeline line waits in a
+ * window of TL_WINDOW records for the reap its exit may be joined with.
+ */
 int cmd_log(struct opts *o)
 {
-	const char *src = o->input ? o->input : LC_PROC_PATH;
-	bool std = !strcmp(src, "-");
-	FILE *f = std ? stdin : fopen(src, "r");
-	struct lc_parser p;
-	struct lc_log log = { 0 };
-	struct tl t;
-	size_t i;
-	int ret;
+	const char *src = o->input ? o->input : lc_default_path(LC_KIND_LOG);
+	struct stream *s = malloc(sizeof(*s));
+	struct log_ctx c = { .o = o };
+	int ret = 1;
 
-	if (!f) {
-		fprintf(stderr, "lifecycle: %s: %m\n", src);
-		return 1;
+	tl_init(&c.t, stdout, o->color, o->utf8);
+	if (o->wall && tl_set_wall(&c.t))
+		goto out;
+	if (!s || tlw_init(&c.w, &c.t, TL_WINDOW)) {
+		fprintf(stderr, "lifecycle: out of memory\n");
+		goto out;
 	}
-	lc_parser_init(&p, std ? "<stdin>" : src, false);
-	ret = log_read(f, &p, &log);
-	if (!std)
-		fclose(f);
-	for (i = 0; !ret && i < log.n; i++) {
-		log.show[i] = filter_match(&o->filter, &log.v[i]);
-		if (o->json && log.show[i])
-			json_record(stdout, &log.v[i]);
-	}
-	if (!ret && !o->json) {
-		tl_init(&t, stdout, o->color, o->utf8);
-		tl_print_all(&t, log.v, log.show, log.n);
-		tl_free(&t);
-	}
-	log_free(&log);
+	if (stream_open(s, src, false))
+		goto out_window;
+	s->strict = o->strict;
+	ret = stream_read_all(s, log_one, &c);
+	if (!ret)
+		ret = stream_finish(s, log_one, &c);
+	if (!o->json)
+		tlw_flush(&c.w);
+	if (!ret && s->damaged)
+		ret = 1;
+	stream_close(s);
+out_window:
+	tlw_free(&c.w);
+out:
+	tl_free(&c.t);
+	free(s);
+	if (out_error())
+		return out_failed();
 	return ret ? 1 : 0;
 }

@@ -31,21 +31,55 @@ struct pid_info *pidmap_get(const struct pidmap *m, long long pid)
 	return e && e->used ? e : NULL;
 }
 
-static int grow(struct pidmap *m)
+/* move the entries keep() wants into a table of cap slots */
+static int rehash(struct pidmap *m, size_t cap,
+		  bool (*keep)(const struct pid_info *e, const void *arg),
+		  const void *arg)
 {
-	struct pidmap n = { .cap = m->cap ? m->cap * 2 : 64 };
+	struct pidmap n = { .cap = cap };
 	size_t i;
 
 	n.v = calloc(n.cap, sizeof(*n.v));
 	if (!n.v)
 		return -1;
-	for (i = 0; i < m->cap; i++)
-		if (m->v[i].used)
-			*find(&n, m->v[i].pid) = m->v[i];
-	n.n = m->n;
+	for (i = 0; i < m->cap; i++) {
+		if (!m->v[i].used || (keep && !keep(&m->v[i], arg)))
+			continue;
+		*find(&n, m->v[i].pid) = m->v[i];
+		n.n++;
+	}
 	free(m->v);
 	*m = n;
 	return 0;
+}
+
+static int grow(struct pidmap *m)
+{
+	return rehash(m, m->cap ? m->cap * 2 : 64, NULL, NULL);
+}
+
+/**
+ * pidmap_prune() - forget the entries that are no longer needed
+ * @m: the map
+ * @keep: true for an entry to keep
+ * @arg: passed to @keep
+ *
+ * The table shrinks to fit what is kept, so a long input does not grow
+ * it for ever.
+ *
+ * Return: 0, or -1 when out of memory (then @m is unchanged).
+ */
+int pidmap_prune(struct pidmap *m,
+		 bool (*keep)(const struct pid_info *e, const void *arg),
+		 const void *arg)
+{
+	size_t i, n = 0, cap = 64;
+
+	for (i = 0; i < m->cap; i++)
+		n += m->v[i].used && keep(&m->v[i], arg);
+	while (cap < 2 * (n + 1))
+		cap *= 2;
+	return rehash(m, cap, keep, arg);
 }
 
 struct pid_info *pidmap_add(struct pidmap *m, long long pid)

@@ -29,5 +29,9 @@ struct pid_info *pidmap_get(const struct pidmap *m, long long pid);
 /* existing or new zeroed entry (parent -1, idx -1); NULL when out of memory */
 struct pid_info *pidmap_add(struct pidmap *m, long long pid);
 void pidmap_free(struct pidmap *m);
+/* keep only the entries keep() says yes to; 0, or -1 when out of memory */
+int pidmap_prune(struct pidmap *m,
+		 bool (*keep)(const struct pid_info *e, const void *arg),
+		 const void *arg);
 
 #endif /* LC_PIDMAP_H */

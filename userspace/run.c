@@ -9,6 +9,7 @@
  * reaped, and tells their story.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "input.h"
 #include "json.h"
 #include "log.h"
 #include "stream.h"
@@ -39,31 +41,31 @@ static void on_signal(int sig)
 		got_signal = sig;
 }
 
-/* block the signals we handle; *wait_mask is the mask to wait with */
+/*
+ * Block the signals we handle; *wait_mask is the mask to wait with: every
+ * wait (ppoll) lets them through, and only waits do.
+ */
 static void setup_signals(sigset_t *old, sigset_t *wait_mask)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block;
+	size_t i;
 
 	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGCHLD);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, old);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 	*wait_mask = *old;
-	sigdelset(wait_mask, SIGINT);
-	sigdelset(wait_mask, SIGTERM);
-	sigdelset(wait_mask, SIGCHLD);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigdelset(wait_mask, sigs[i]);
 }
 
 static const char *source(const struct opts *o)
 {
-	if (!o->input)
-		return LC_PROC_PATH;
-	return strcmp(o->input, "-") ? o->input : "/dev/stdin";
+	return o->input ? o->input : lc_default_path(LC_KIND_LOG);
 }
 
 struct follow_ctx {
@@ -75,6 +77,7 @@ static int follow_one(void *ctx, const struct lc_record *r)
 {
 	struct follow_ctx *c = ctx;
 
+	tl_origin(&c->t, r);
 	if (filter_match(&c->o->filter, r)) {
 		if (c->o->json)
 			json_record(stdout, r);
@@ -82,12 +85,16 @@ static int follow_one(void *ctx, const struct lc_record *r)
 			tl_print(&c->t, r, NULL);
 	}
 	tl_note(&c->t, r);
-	return 0;
+	return out_error() ? -1 : 0;
 }
 
+static long long now_ms(void);
+
+/* until Ctrl-C, SIGTERM, SIGHUP, -t, or the end of a pipe or module */
 int cmd_follow(struct opts *o)
 {
 	struct follow_ctx c = { .o = o };
+	long long end = -1, left = -1;
 	sigset_t old, wait_mask;
 	struct stream *s = malloc(sizeof(*s));
 	int ret = 0;
@@ -96,15 +103,34 @@ int cmd_follow(struct opts *o)
 		free(s);
 		return 1;
 	}
+	s->strict = o->strict;
 	setup_signals(&old, &wait_mask);
 	tl_init(&c.t, stdout, o->color, o->utf8);
+	if (o->wall && tl_set_wall(&c.t))
+		ret = -1;
+	if (o->timeout_ms >= 0)
+		end = now_ms() + o->timeout_ms;
 	while (!got_signal && !s->hup && !ret) {
-		ret = stream_pump(s, -1, &wait_mask, follow_one, &c);
-		fflush(stdout);
+		if (end >= 0) {
+			left = end - now_ms();
+			if (left <= 0)
+				break;
+		}
+		ret = stream_pump(s, left > INT_MAX ? INT_MAX : (int)left,
+				  &wait_mask, follow_one, &c);
+		if (fflush(stdout) == EOF && !ret)
+			ret = -1;
 	}
+	/* a pipe that ended in the middle of a record: say so */
+	if (!ret && s->hup)
+		ret = stream_finish(s, follow_one, &c);
 	tl_free(&c.t);
+	if (!ret && s->damaged)
+		ret = 1;
 	stream_close(s);
 	free(s);
+	if (out_error())
+		return out_failed();
 	return ret ? 1 : 0;
 }
 
@@ -255,6 +281,12 @@ int cmd_run(struct opts *o)
 
 	if (!s || stream_open(s, source(o), true))
 		goto out;
+	if (s->regular) {
+		fprintf(stderr, "lifecycle: run: %s is a plain file; run follows %s (or a FIFO playing it) while CMD runs\n",
+			source(o), LC_PROC_PATH);
+		stream_close(s);
+		goto out;
+	}
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		fprintf(stderr, "lifecycle: PR_SET_CHILD_SUBREAPER: %m\n");
 	setup_signals(&old, &wait_mask);

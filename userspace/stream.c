@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Follow /proc/lifecycle without a busy loop: ppoll() for
- * POLLIN with the caller's signals deliverable only while waiting, then
- * read what is there.  read() hands out whole lines (or binary events) but
+ * Read records as they come, from /proc/lifecycle (ppoll() for POLLIN with
+ * the caller's signals deliverable only while waiting), a pipe or a file,
+ * in constant memory.  read() hands out whole lines (or binary events) but
  * a short buffer may cut one, so a partial one is kept until the rest
  * comes.
+ *
+ * A damaged spot (a line that does not parse, an event whose size or
+ * content is impossible, a cut-short end) is skipped: the text goes on at
+ * the next line, the binary stream at the next byte where a valid event
+ * starts.  Each spot is reported once, when it ends, with how much was
+ * skipped.  Only a missing header (or magic) is fatal: then the input is
+ * not a log at all.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,10 +24,12 @@
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+#include "input.h"
 #include "log.h"
 #include "stream.h"
 
 #define PROC_SUPER_MAGIC	0x9fa0
+#define NAP_MS			200
 
 /*
  * A recording in a plain file polls readable for ever, so it is read by
@@ -36,15 +46,21 @@ static bool plain_file(int fd)
 	return fstatfs(fd, &sfs) || sfs.f_type != PROC_SUPER_MAGIC;
 }
 
+/**
+ * stream_open() - open a source of records
+ * @s: the stream
+ * @path: the file ("-" is standard input)
+ * @tail: move to the end of the log first (LC_IOC_TAIL)
+ *
+ * Return: 0, or -1 after printing the error.
+ */
 int stream_open(struct stream *s, const char *path, bool tail)
 {
-
 	memset(s, 0, sizeof(*s));
-	s->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (s->fd < 0) {
-		fprintf(stderr, "lifecycle: %s: %m\n", path);
+	s->last_seq = -1;
+	s->fd = lc_open_input(path, LC_KIND_LOG, O_NONBLOCK);
+	if (s->fd < 0)
 		return -1;
-	}
 	s->regular = plain_file(s->fd);
 	/* a FIFO or file replaying a recording has no end to move to */
 	if (tail && !s->regular && ioctl(s->fd, LC_IOC_TAIL) < 0 &&
@@ -56,7 +72,7 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	/* the binary stream spares the module the formatting */
 	if (!s->regular && !ioctl(s->fd, LC_IOC_BINARY))
 		s->mode = STREAM_BINARY;
-	lc_parser_init(&s->p, path, false);
+	lc_parser_init(&s->p, strcmp(path, "-") ? path : "<stdin>", false);
 	return 0;
 }
 
@@ -67,73 +83,195 @@ void stream_close(struct stream *s)
 	s->fd = -1;
 }
 
+/* the end of a damaged spot: one message for all of it */
+static void skip_report(struct stream *s)
+{
+	unsigned long long n = s->skipped;
+
+	if (!s->skipping)
+		return;
+	s->skipping = false;
+	s->damaged++;
+	if (s->mode == STREAM_BINARY)
+		fprintf(stderr, "lifecycle: %s:%lu: %s; skipped %llu byte%s at offset %llu\n",
+			s->p.src, s->skip_at, s->skip_why, n, n == 1 ? "" : "s",
+			s->skip_off);
+	else if (n == 1)
+		fprintf(stderr, "lifecycle: %s:%lu: %s; skipped 1 line\n",
+			s->p.src, s->skip_at, s->skip_why);
+	else
+		fprintf(stderr, "lifecycle: %s:%lu: %s; skipped %llu lines (%lu-%llu)\n",
+			s->p.src, s->skip_at, s->skip_why, n, s->skip_at,
+			s->skip_at + n - 1);
+}
+
+/*
+ * n more lines or bytes of a damaged spot at lineno / offset off; the
+ * first sets the message.  Returns -1 when strict (after the message).
+ */
+static int skip_add(struct stream *s, unsigned long lineno,
+		    unsigned long long off, unsigned long long n)
+{
+	if (s->strict) {
+		log_perror(&s->p);
+		return -1;
+	}
+	if (!s->skipping) {
+		s->skipping = true;
+		s->skip_at = lineno;
+		s->skip_off = off;
+		s->skipped = 0;
+		snprintf(s->skip_why, sizeof(s->skip_why), "%s", s->p.err);
+	}
+	s->skipped += n;
+	return 0;
+}
+
+/* a record that parsed: the damaged spot before it, if any, is over */
+static int good(struct stream *s, const struct lc_record *r, stream_fn fn,
+		void *ctx)
+{
+	skip_report(s);
+	s->last_seq = r->seq;
+	return fn(ctx, r);
+}
+
+/* a header that is not there: the file is something else */
+static int fatal(struct stream *s, const char *buf, size_t len)
+{
+	log_perror(&s->p);
+	lc_wrong_kind(s->p.src, buf, len, LC_KIND_LOG);
+	return -1;
+}
+
+static int one_line(struct stream *s, const char *line, size_t len,
+		    stream_fn fn, void *ctx)
+{
+	struct lc_record r;
+	int ret;
+
+	if (s->discard) {	/* the end of an overlong line */
+		s->discard = false;
+		return 0;
+	}
+	ret = lc_parse_line(&s->p, line, len, &r);
+	if (ret < 0 && !s->p.header_seen)
+		return fatal(s, line, len);
+	if (ret < 0)
+		return skip_add(s, s->p.lineno, 0, 1);
+	if (ret == 1)
+		return good(s, &r, fn, ctx);
+	return 0;
+}
+
 /* hand out the complete lines in the buffer, keep the rest */
 static int stream_lines(struct stream *s, stream_fn fn, void *ctx)
 {
-	struct lc_record r;
 	char *start = s->buf, *nl;
 	size_t left = s->len;
-	int ret;
 
 	while ((nl = memchr(start, '\n', left))) {
-		ret = lc_parse_line(&s->p, start, nl - start + 1, &r);
-		if (ret < 0) {
-			log_perror(&s->p);
-			return -1;
-		}
-		if (ret == 1 && fn(ctx, &r))
+		if (one_line(s, start, nl - start + 1, fn, ctx))
 			return -1;
 		left -= nl - start + 1;
 		start = nl + 1;
 	}
-	if (left == sizeof(s->buf)) {
-		s->p.lineno++;
-		snprintf(s->p.err, sizeof(s->p.err), "line too long");
-		log_perror(&s->p);
-		return -1;
+	if (left == sizeof(s->buf)) {	/* no newline in sight */
+		if (!s->discard) {
+			s->p.lineno++;
+			snprintf(s->p.err, sizeof(s->p.err),
+				 "line too long (over %zu bytes)", left);
+			if (!s->p.header_seen)
+				return fatal(s, start, left);
+			if (skip_add(s, s->p.lineno, 0, 1))
+				return -1;
+		}
+		s->discard = true;
+		left = 0;
 	}
 	memmove(s->buf, start, left);
 	s->len = left;
 	return 0;
 }
 
+/*
+ * The event at off, when its bytes are all there: 1 and *r for a good
+ * one, -1 for a damaged one (p->err set; *skip: how far to move on), 0
+ * when more bytes are needed.
+ */
+static int one_event(struct stream *s, size_t off, struct lc_record *r,
+		     size_t *skip)
+{
+	static union {
+		struct lc_event ev;
+		char raw[LC_LINE_MAX];
+	} u;
+	const struct lc_event *ev = (const void *)(s->buf + off);
+	size_t size, have = s->len - off;
+	unsigned short sz;
+
+	if (have < 8)
+		return 0;
+	memcpy(&sz, s->buf + off, sizeof(sz));
+	size = sz;
+	*skip = 1;
+	if (lc_check_event_size(&s->p, size))
+		return -1;
+	if (have < size)
+		return 0;
+	if ((uintptr_t)ev & 7) {
+		memcpy(u.raw, ev, size);
+		ev = &u.ev;
+	}
+	/* the size was plausible: a bad event is skipped as a whole */
+	*skip = s->skipping ? 1 : size;
+	if (lc_parse_event(&s->p, ev, size, r) < 0)
+		return -1;
+	/* while resynchronising, only an event after the last one will do */
+	if (s->skipping && s->last_seq >= 0 && r->seq <= s->last_seq) {
+		snprintf(s->p.err, sizeof(s->p.err), "event out of order");
+		return -1;
+	}
+	*skip = size;
+	return 1;
+}
+
 /* hand out the complete events in the buffer, keep the rest */
 static int stream_events(struct stream *s, stream_fn fn, void *ctx)
 {
-	const struct lc_event *ev;
 	struct lc_record r;
-	size_t off = 0, size;
+	size_t off = 0, skip;
+	unsigned long lineno;
+	int ret;
 
 	if (!s->magic_seen) {
 		if (s->len < LC_BIN_MAGIC_LEN)
 			return 0;
 		if (lc_check_magic(&s->p, s->buf)) {
-			log_perror(&s->p);
-			return -1;
+			s->p.lineno = 1;
+			return fatal(s, s->buf, s->len);
 		}
 		s->magic_seen = true;
 		off = LC_BIN_MAGIC_LEN;
 	}
-	while (s->len - off >= 8) {
-		ev = (const struct lc_event *)(s->buf + off);
-		size = ev->size;
-		if (lc_check_event_size(&s->p, size)) {
-			s->p.lineno++;
-			log_perror(&s->p);
-			return -1;
-		}
-		if (s->len - off < size)
+	for (;;) {
+		lineno = s->p.lineno;
+		ret = one_event(s, off, &r, &skip);
+		if (!ret)
 			break;
-		if (lc_parse_event(&s->p, ev, size, &r) < 0) {
-			log_perror(&s->p);
+		if (ret > 0 && good(s, &r, fn, ctx))
 			return -1;
+		if (ret < 0) {
+			/* a resync attempt does not count as an event */
+			s->p.lineno = s->skipping ? lineno : lineno + 1;
+			if (skip_add(s, s->p.lineno, s->off + off, skip))
+				return -1;
 		}
-		if (fn(ctx, &r))
-			return -1;
-		off += size;
+		off += skip;
 	}
 	memmove(s->buf, s->buf + off, s->len - off);
 	s->len -= off;
+	s->off += off;
 	return 0;
 }
 
@@ -147,19 +285,27 @@ static int stream_records(struct stream *s, stream_fn fn, void *ctx)
 	return stream_lines(s, fn, ctx);
 }
 
+/*
+ * Wait for input or a signal in *wait_mask.  A plain file always polls
+ * readable, so it is waited for by naps, in ppoll() too: every wait lets
+ * the signals through.
+ */
 static int stream_wait(struct stream *s, int timeout_ms,
 		       const sigset_t *wait_mask)
 {
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-	struct timespec ts = {
-		.tv_sec = timeout_ms / 1000,
-		.tv_nsec = (long)(timeout_ms % 1000) * 1000000,
-	};
+	struct timespec ts;
 
-	if (s->regular) {	/* a file always polls readable: nap instead */
-		if (timeout_ms < 0 || timeout_ms > 200)
-			ts = (struct timespec){ .tv_nsec = 200000000 };
-		return nanosleep(&ts, NULL) < 0 ? 0 : 1;
+	if (s->regular && (timeout_ms < 0 || timeout_ms > NAP_MS))
+		timeout_ms = NAP_MS;
+	ts.tv_sec = timeout_ms / 1000;
+	ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+	if (s->regular) {
+		if (!s->eof)
+			return 1;
+		ppoll(NULL, 0, &ts, wait_mask);
+		s->eof = false;
+		return 1;
 	}
 	if (ppoll(&pfd, 1, timeout_ms < 0 ? NULL : &ts, wait_mask) <= 0)
 		return 0;
@@ -168,13 +314,11 @@ static int stream_wait(struct stream *s, int timeout_ms,
 	return 1;
 }
 
-int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
-		stream_fn fn, void *ctx)
+/* read until there is nothing more for now; 0 or -1 */
+static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
 {
 	ssize_t n;
 
-	if (!stream_wait(s, timeout_ms, wait_mask))
-		return 0;
 	for (;;) {
 		n = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
 		if (n < 0 && errno == EINTR)
@@ -183,10 +327,65 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 			fprintf(stderr, "lifecycle: %s: read: %m\n", s->p.src);
 			return -1;
 		}
-		if (n <= 0)
+		if (n <= 0) {
+			s->eof = !n;
 			return 0;
+		}
 		s->len += n;
 		if (stream_records(s, fn, ctx))
 			return -1;
 	}
+}
+
+int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
+		stream_fn fn, void *ctx)
+{
+	if (!stream_wait(s, timeout_ms, wait_mask))
+		return 0;
+	return stream_drain(s, fn, ctx);
+}
+
+int stream_read_all(struct stream *s, stream_fn fn, void *ctx)
+{
+	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+
+	for (;;) {
+		if (stream_drain(s, fn, ctx))
+			return -1;
+		if (s->eof)
+			return 0;
+		/* a pipe with nothing yet: wait (signals act as usual) */
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+			fprintf(stderr, "lifecycle: %s: poll: %m\n", s->p.src);
+			return -1;
+		}
+	}
+}
+
+int stream_finish(struct stream *s, stream_fn fn, void *ctx)
+{
+	int ret = 0;
+
+	if (s->mode == STREAM_BINARY && !s->magic_seen && s->len) {
+		s->p.lineno = 1;
+		snprintf(s->p.err, sizeof(s->p.err),
+			 "not a lifecycle binary stream (bad magic)");
+		return fatal(s, s->buf, s->len);
+	}
+	if (s->mode == STREAM_BINARY && s->len) {
+		snprintf(s->p.err, sizeof(s->p.err), "truncated event");
+		if (!s->skipping)
+			s->p.lineno++;
+		ret = skip_add(s, s->p.lineno, s->off, s->len);
+	} else if (s->len && !s->discard) {
+		/* a last line without its newline: cut short, or typed so */
+		ret = one_line(s, s->buf, s->len, fn, ctx);
+	}
+	s->len = 0;
+	skip_report(s);
+	if (!ret && s->mode != STREAM_BINARY && lc_parse_end(&s->p)) {
+		log_perror(&s->p);
+		return -1;
+	}
+	return ret;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * /proc/lifecycle read as it grows: poll(), read, split lines or events.
+ * /proc/lifecycle, a recording or a pipe read as it comes: read, split
+ * lines or events, hand them out one by one.  Damaged spots are skipped
+ * and reported once each (unless strict), so what is readable is read.
  */
 #ifndef LC_STREAM_H
 #define LC_STREAM_H
@@ -8,6 +10,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include "parse.h"
+
+#define STREAM_BUF	(64 * 1024)
 
 enum stream_mode {
 	STREAM_UNKNOWN,		/* told by the first byte: \177 is binary */
@@ -17,13 +21,24 @@ enum stream_mode {
 
 struct stream {
 	int fd;
-	bool hup;		/* the module went away */
+	bool hup;		/* the module went away, or the writer */
+	bool eof;		/* the last read() returned 0 */
 	bool regular;		/* a plain file: nothing to poll for */
 	bool magic_seen;	/* binary: LC_BIN_MAGIC was read */
+	bool strict;		/* stop at the first damaged spot */
+	bool discard;		/* text: dropping an overlong line */
+	bool skipping;		/* inside a damaged spot */
 	enum stream_mode mode;
 	struct lc_parser p;
+	unsigned long damaged;	/* damaged spots reported */
+	unsigned long skip_at;	/* first line (text) or event number */
+	unsigned long long skip_off;	/* binary: offset of the spot */
+	unsigned long long skipped;	/* lines (text) or bytes (binary) */
+	long long last_seq;	/* of the last good record, or -1 */
+	unsigned long long off;	/* stream offset of buf[0] */
+	char skip_why[LC_ERR_LEN];
 	size_t len;
-	char buf[4 * LC_LINE_MAX] __aligned(8);
+	char buf[STREAM_BUF] __aligned(8);
 };
 
 typedef int (*stream_fn)(void *ctx, const struct lc_record *r);
@@ -31,16 +46,25 @@ typedef int (*stream_fn)(void *ctx, const struct lc_record *r);
 /*
  * open, and with tail move to the end of the log (LC_IOC_TAIL); the module
  * is asked for its binary stream (LC_IOC_BINARY), and a file or pipe may
- * hold either form
+ * hold either form.  Prints the error (with a hint) and returns -1.
  */
 int stream_open(struct stream *s, const char *path, bool tail);
 /*
  * Wait up to timeout_ms (-1: for ever) with the signals in *wait_mask
  * deliverable, then hand every complete record to fn.  Returns 0, or -1
- * after printing an error (a parse error, or fn returning non-zero).
+ * after printing an error (a fatal or, when strict, any parse error, a
+ * read error, or fn returning non-zero).
  */
 int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 		stream_fn fn, void *ctx);
+/* the whole input to its end, without waiting for more; 0 or -1 */
+int stream_read_all(struct stream *s, stream_fn fn, void *ctx);
+/*
+ * At the end of the input: a cut-short last line or event is reported as
+ * a damaged spot, and an input without a header is an error.  Returns 0,
+ * or -1 after printing the error.
+ */
+int stream_finish(struct stream *s, stream_fn fn, void *ctx);
 void stream_close(struct stream *s);
 
 #endif /* LC_STREAM_H */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "describe.h"
 #include "timeline.h"
 
@@ -70,21 +71,78 @@ void tl_note(struct tl *t, const struct lc_record *r)
 		memcpy(e->comm, r->comm, sizeof(e->comm));
 	if (r->type == LC_EV_EXIT && r->exit.group_dead == 1)
 		e->flags |= SEEN_EXIT;
+	if (r->type == LC_EV_REAP && r->pid == r->tgid)
+		e->flags |= SEEN_REAP;
+}
+
+/**
+ * tl_set_wall() - print TIME as the time of day
+ * @t: the timeline
+ *
+ * Records carry ns since boot; boot time is now's CLOCK_REALTIME minus
+ * CLOCK_BOOTTIME, or LIFECYCLE_BOOT_TIME (seconds since the epoch) for a
+ * recording of an earlier boot.  Local time, as strace -tt.
+ *
+ * Return: 0, or -1 after a message.
+ */
+int tl_set_wall(struct tl *t)
+{
+	const char *env = getenv("LIFECYCLE_BOOT_TIME");
+	struct timespec rt, bt;
+	char *end;
+	double v;
+
+	t->wall = true;
+	if (env) {
+		v = strtod(env, &end);
+		if (!*env || *end || !(v >= 0 && v < 1e11)) {
+			fprintf(stderr, "lifecycle: LIFECYCLE_BOOT_TIME: bad value '%s'\n",
+				env);
+			return -1;
+		}
+		t->wall_off = (long long)(v * 1e9);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	t->wall_off = (rt.tv_sec - bt.tv_sec) * 1000000000LL +
+		      (rt.tv_nsec - bt.tv_nsec);
+	return 0;
+}
+
+void tl_origin(struct tl *t, const struct lc_record *r)
+{
+	if (t->t0 == LC_NONE)
+		t->t0 = r->ts_ns;
 }
 
 static void header(struct tl *t)
 {
-	fprintf(t->out, "%10s %-8s %-7s %-7s %-16s %s\n", "TIME(s)", "EVENT",
-		"PID", "PPID", "COMM", "DETAILS");
+	fprintf(t->out, "%*s %-8s %-7s %-7s %-16s %s\n", t->wall ? 15 : 10,
+		t->wall ? "TIME" : "TIME(s)", "EVENT", "PID", "PPID", "COMM",
+		"DETAILS");
 	t->header_done = true;
 }
 
-/* seconds.milliseconds since the first printed record */
+static void print_wall(struct tl *t, long long ts)
+{
+	long long ns = ts + t->wall_off;
+	time_t sec = ns / 1000000000;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	fprintf(t->out, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min,
+		tm.tm_sec, ns / 1000 % 1000000);
+}
+
+/* seconds.milliseconds since the first record */
 static void print_time(struct tl *t, long long ts)
 {
 	char buf[32];
 	long long d;
 
+	if (t->wall)
+		return print_wall(t, ts);
 	if (t->t0 == LC_NONE)
 		t->t0 = ts;
 	d = ts - t->t0;
@@ -96,17 +154,24 @@ static void print_time(struct tl *t, long long ts)
 void tl_print(struct tl *t, const struct lc_record *r,
 	      const struct lc_record *reap)
 {
-	struct sb comm = { .len = 0 }, details = { .len = 0 };
+	struct sb comm = { .utf8 = t->utf8 }, details = { .len = 0 };
 	const char *col = t->color ? ev_color[r->type] : NULL;
+	int pad;
 
 	if (!t->header_done)
 		header(t);
 	describe(t, r, reap, &details);
-	sb_safe(&comm, r->comm, false);
 	print_time(t, r->ts_ns);
-	fprintf(t->out, "%s%-8s%s %-7lld %-7lld %-16s %s\n", col ? col : "",
-		lc_event_name(r->type), col ? "\033[0m" : "", r->pid, r->ppid,
-		comm.buf, details.buf);
+	fprintf(t->out, "%s%-8s%s ", col ? col : "", lc_event_name(r->type),
+		col ? "\033[0m" : "");
+	if (r->type == LC_EV_LOST) {	/* no process: no identity */
+		fprintf(t->out, "%-7s %-7s %-16s %s\n", "", "", "", details.buf);
+		return;
+	}
+	sb_safe(&comm, r->comm, false);
+	pad = 16 - (int)sb_width(&comm);
+	fprintf(t->out, "%-7lld %-7lld %s%*s %s\n", r->pid, r->ppid, comm.buf,
+		pad > 0 ? pad : 0, "", details.buf);
 }
 
 /* join[i]: index of the reap record that ends exit record i, or -1 */
@@ -120,9 +185,7 @@ static long *join_reaps(const struct lc_record *recs, const bool *show,
 
 	for (i = 0; join && i < n; i++) {
 		join[i] = -1;
-		if (!show[i] || recs[i].type == LC_EV_LOST)
-			continue;
-		if (recs[i].type == LC_EV_EXIT) {
+		if (recs[i].type == LC_EV_EXIT && show[i]) {
 			e = pidmap_add(&open, recs[i].pid);
 			if (e)
 				e->idx = i;
@@ -159,4 +222,113 @@ void tl_print_all(struct tl *t, const struct lc_record *recs,
 	}
 	free(join);
 	free(joined);
+}
+
+#define TLW_SHOW	1u
+#define TLW_JOINED	2u
+#define TLW_NONE	(~0ULL)
+#define TLW_NAMES_MIN	65536
+
+int tlw_init(struct tl_window *w, struct tl *t, size_t cap)
+{
+	memset(w, 0, sizeof(*w));
+	w->t = t;
+	w->cap = cap;
+	w->v = malloc(cap * sizeof(*w->v));
+	w->flags = calloc(cap, 1);
+	w->join = malloc(cap * sizeof(*w->join));
+	if (w->v && w->flags && w->join)
+		return 0;
+	tlw_free(w);
+	return -1;
+}
+
+void tlw_free(struct tl_window *w)
+{
+	free(w->v);
+	free(w->flags);
+	free(w->join);
+	pidmap_free(&w->open);
+	w->v = NULL;
+	w->flags = NULL;
+	w->join = NULL;
+}
+
+static bool open_in_window(const struct pid_info *e, const void *arg)
+{
+	const struct tl_window *w = arg;
+
+	return e->idx >= 0 && (unsigned long long)e->idx >= w->head;
+}
+
+static bool name_needed(const struct pid_info *e, const void *arg)
+{
+	(void)arg;
+	return !(e->flags & SEEN_REAP);
+}
+
+/*
+ * Tables that only grow would grow with the input: exits that left the
+ * window, and the names of processes reaped long ago, are forgotten.
+ */
+static void tlw_prune(struct tl_window *w)
+{
+	if (w->open.n > 2 * w->cap + 1024)
+		pidmap_prune(&w->open, open_in_window, w);
+	if (w->t->names.n > TLW_NAMES_MIN &&
+	    w->t->names.n > 2 * w->names_kept) {
+		pidmap_prune(&w->t->names, name_needed, NULL);
+		w->names_kept = w->t->names.n;
+	}
+}
+
+/* print (or not) the oldest record */
+static void tlw_pop(struct tl_window *w)
+{
+	size_t i = w->head % w->cap;
+	unsigned long long j = w->join[i];
+
+	tl_note(w->t, &w->v[i]);
+	if ((w->flags[i] & TLW_SHOW) && !(w->flags[i] & TLW_JOINED))
+		tl_print(w->t, &w->v[i],
+			 j != TLW_NONE ? &w->v[j % w->cap] : NULL);
+	w->head++;
+	w->n--;
+	if (!(w->head % w->cap))
+		tlw_prune(w);
+}
+
+void tlw_push(struct tl_window *w, const struct lc_record *r, bool show)
+{
+	unsigned long long k = w->head + w->n;
+	size_t i = k % w->cap;
+	struct pid_info *e;
+
+	if (w->n == w->cap)
+		tlw_pop(w);
+	tl_origin(w->t, r);
+	tl_learn(w->t, r);
+	w->v[i] = *r;
+	w->flags[i] = show ? TLW_SHOW : 0;
+	w->join[i] = TLW_NONE;
+	w->n++;
+	if (r->type == LC_EV_EXIT && show) {
+		e = pidmap_add(&w->open, r->pid);
+		if (e)
+			e->idx = (long)k;
+	} else if (r->type == LC_EV_REAP) {
+		e = pidmap_get(&w->open, r->pid);
+		if (e && e->idx >= 0 && (unsigned long long)e->idx >= w->head) {
+			w->join[e->idx % w->cap] = k;
+			w->flags[i] |= TLW_JOINED;	/* shown on the exit line */
+		}
+		if (e)
+			e->idx = -1;
+	}
+}
+
+void tlw_flush(struct tl_window *w)
+{
+	while (w->n)
+		tlw_pop(w);
 }

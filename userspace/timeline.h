@@ -11,12 +11,18 @@ struct tl {
 	FILE *out;
 	bool color, utf8;
 	bool header_done;
-	long long t0;		/* ts of the first printed record */
+	bool wall;		/* -T: time of day */
+	long long wall_off;	/* ns from boot time to the epoch */
+	long long t0;		/* ts of the first record */
 	struct pidmap names;	/* tgid -> comm, parent, exited */
 };
 
 void tl_init(struct tl *t, FILE *out, bool color, bool utf8);
 void tl_free(struct tl *t);
+/* -T: TIME of day; 0, or -1 after a message */
+int tl_set_wall(struct tl *t);
+/* the first record read: the time origin, whatever the filter shows */
+void tl_origin(struct tl *t, const struct lc_record *r);
 /* remember comms and parents: call for every record, printed or not */
 void tl_note(struct tl *t, const struct lc_record *r);
 /* one line; reap, when given, is joined onto an exit line */
@@ -28,5 +34,29 @@ void tl_print(struct tl *t, const struct lc_record *r,
  */
 void tl_print_all(struct tl *t, const struct lc_record *recs,
 		  const bool *show, size_t n);
+
+/*
+ * The same in constant memory: records wait in a window of cap records
+ * before they are printed, so that an exit can be joined with a reap
+ * that comes within the window, and names are learnt that far ahead.
+ */
+struct tl_window {
+	struct tl *t;
+	struct lc_record *v;	/* ring of cap records */
+	unsigned char *flags;	/* TLW_SHOW, TLW_JOINED */
+	unsigned long long *join;	/* number of the joined reap, or ~0 */
+	size_t cap;
+	unsigned long long head, n;	/* oldest record's number, count */
+	struct pidmap open;	/* pid -> number of its unjoined exit */
+	size_t names_kept;	/* names left after the last pruning */
+};
+
+/* 0, or -1 when out of memory */
+int tlw_init(struct tl_window *w, struct tl *t, size_t cap);
+/* every record, in order; show says whether it is printed */
+void tlw_push(struct tl_window *w, const struct lc_record *r, bool show);
+/* print what waits */
+void tlw_flush(struct tl_window *w);
+void tlw_free(struct tl_window *w);
 
 #endif /* LC_TIMELINE_H */

@@ -43,23 +43,65 @@ for t in "$dir"/*.txt "$dir"/*.bin; do
 	fi
 done
 
-# a binary stream cut short, with a bad magic, with a bad event size
+# the size of the event at byte offset $2 of file $1
+evsize() { od -An -tu2 -j"$2" -N2 "$1" | tr -d ' '; }
+
+# a binary stream cut short, with a bad magic, with a bad event size:
+# what is readable is read, each damaged spot reported once (issue 13)
 for t in "$dir"/*.bin; do
-	head -c 100 "$t" >"$tmp/short.bin"
-	expect 1 "$t cut short" "$bin" -i "$tmp/short.bin"
-	grep -q ':2: truncated event$' "$tmp/err" && ok || ko "$t cut short: $(cat "$tmp/err")"
+	s1=$(evsize "$t" 8)
+	head -c $((8 + s1 + 12)) "$t" >"$tmp/short.bin"
+	expect 1 "$t cut short" "$bin" --json -i "$tmp/short.bin"
+	printf 'lifecycle: %s:2: truncated event; skipped 12 bytes at offset %d\n' \
+		"$tmp/short.bin" $((8 + s1)) >"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t cut short: stderr"
+	head -n 1 "${t%.bin}.json" >"$tmp/want"
+	same "$tmp/out" "$tmp/want" "$t cut short: the first record"
+	expect 1 "$t cut short --strict" "$bin" --strict -i "$tmp/short.bin"
+	printf 'lifecycle: %s:2: truncated event\n' "$tmp/short.bin" >"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t cut short --strict"
 	{ printf 'x'; tail -c +2 "$t"; } >"$tmp/magic.bin"
 	expect 1 "$t bad magic" "$bin" -i "$tmp/magic.bin"
 	{ printf '\177'; tail -c +2 "$t" | head -c 7; printf '\001\000'; tail -c +11 "$t"; } >"$tmp/size.bin"
-	expect 1 "$t bad size" "$bin" -i "$tmp/size.bin"
-	grep -q ':1: bad event size 1$' "$tmp/err" && ok || ko "$t bad size: $(cat "$tmp/err")"
+	expect 1 "$t bad size" "$bin" --json -i "$tmp/size.bin"
+	printf 'lifecycle: %s:1: bad event size 1; skipped %d bytes at offset 8\n' \
+		"$tmp/size.bin" "$s1" >"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t bad size: stderr"
+	tail -n +2 "${t%.bin}.json" >"$tmp/want"
+	same "$tmp/out" "$tmp/want" "$t bad size: the other records"
+	expect 1 "$t bad size --strict" "$bin" --strict --json -i "$tmp/size.bin"
+	printf 'lifecycle: %s:1: bad event size 1\n' "$tmp/size.bin" >"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t bad size --strict: stderr"
+	[ -s "$tmp/out" ] && ko "$t bad size --strict: output" || ok
+	# garbage in the middle: 40 bytes of 0xff after the third event
+	s2=$(evsize "$t" $((8 + s1)))
+	at=$((8 + s1 + s2))
+	s3=$(evsize "$t" $at)
+	{ head -c $((at + s3)) "$t"; head -c 40 /dev/zero | tr '\0' '\377'
+	  tail -c +$((at + s3 + 1)) "$t"; } >"$tmp/mid.bin"
+	expect 1 "$t garbage" "$bin" --json -i "$tmp/mid.bin"
+	printf 'lifecycle: %s:4: bad event size 65535; skipped 40 bytes at offset %d\n' \
+		"$tmp/mid.bin" $((at + s3)) >"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t garbage: stderr"
+	same "$tmp/out" "${t%.bin}.json" "$t garbage: every record"
 done
 
+# a bad line is skipped and reported (exit 1); --strict stops there with
+# the message alone
 for t in "$dir"/bad/*.txt; do
 	expect 1 "$t" "$bin" -i "$t"
 	printf 'lifecycle: %s:' "$t" >"$tmp/want"
 	cat "${t%.txt}.err" >>"$tmp/want"
+	case $t in
+	*/header_twice.txt) sed -i '$ s/$/; skipped 1 line/' "$tmp/want" ;;
+	*/header_*) ;;
+	*) sed -i '$ s/$/; skipped 1 line/' "$tmp/want" ;;
+	esac
 	same "$tmp/err" "$tmp/want" "$t stderr"
+	expect 1 "$t --strict" "$bin" --strict -i "$t"
+	printf 'lifecycle: %s:' "$t" >"$tmp/want"
+	cat "${t%.txt}.err" >>"$tmp/want"
+	same "$tmp/err" "$tmp/want" "$t --strict stderr"
 done
 
 # tree: lineage/NAME.txt -> NAME.tree (ASCII) and NAME.json
