@@ -8,8 +8,10 @@
  * must load again.
  *
  * The module is the one vm-init loaded: lc.module=PATH (and
- * lc.modparams="...") on the kernel command line.  Without it the test
- * skips, so it never unloads a module on a machine it was not meant for.
+ * lc.modparams="...") on the kernel command line, or, on a real machine,
+ * LC_MODULE=PATH (and LC_MODPARAMS="...") in the environment, with that
+ * module loaded.  Without either the test skips, so it never unloads a
+ * module on a machine it was not meant for.
  */
 #include "kselftest_harness.h"
 
@@ -98,13 +100,22 @@ static bool cmdline_param(const char *key, char *out, size_t size)
 
 FIXTURE_SETUP(reload)
 {
+	const char *env = getenv("LC_MODULE");
 	char *base, *dot;
 
-	if (!cmdline_param("lc.module", self->path, sizeof(self->path)) ||
-	    !self->path[0])
-		SKIP(return, "no lc.module= on the kernel command line");
-	if (!cmdline_param("lc.modparams", self->params, sizeof(self->params)))
-		self->params[0] = '\0';
+	if (env && *env) {
+		snprintf(self->path, sizeof(self->path), "%s", env);
+		env = getenv("LC_MODPARAMS");
+		snprintf(self->params, sizeof(self->params), "%s",
+			 env ? env : "");
+	} else {
+		if (!cmdline_param("lc.module", self->path,
+				   sizeof(self->path)) || !self->path[0])
+			SKIP(return, "no lc.module= on the kernel command line, no LC_MODULE");
+		if (!cmdline_param("lc.modparams", self->params,
+				   sizeof(self->params)))
+			self->params[0] = '\0';
+	}
 	base = strrchr(self->path, '/');
 	base = base ? base + 1 : self->path;
 	snprintf(self->name, sizeof(self->name), "%.*s",
