@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 	filter_init(&o.filter);
 	ret = parse_args(&o, argc, argv, &cmd);
 	if (ret)
-		return ret < 0 ? 0 : ret;
+		return close_stdout(ret < 0 ? 0 : ret);
 	no_color = getenv("NO_COLOR");
 	o.color = o.color_when == COLOR_ALWAYS ||
 		  (o.color_when == COLOR_AUTO && tty && !(no_color && *no_color));
