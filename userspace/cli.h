@@ -30,6 +30,9 @@ struct opts {
 
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
+/* the errno of the first failed write, and whether it was reported */
+extern int out_errno;
+extern bool out_reported;
 /* standard output failed: say so once; returns 1 (for an exit status) */
 int out_failed(void);
 /* whether standard output has failed so far (an error is kept) */

@@ -3,7 +3,8 @@
  * Opening the inputs.  When the default source is missing the message
  * says why it may be (the module not loaded, debugfs not mounted, not
  * root); a directory is reported as one; and a file of another kind than
- * the command reads is named, with what the command expects.
+ * the command reads is named, with what the command expects.  And the
+ * output: a failed write is remembered and reported once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -201,3 +202,38 @@ void lc_wrong_kind(const char *src, const char *buf, size_t len,
 		fprintf(stderr, "lifecycle: %s: this is %s; %s\n", src, what,
 			wants[want]);
 }
+
+int out_errno;
+bool out_reported;
+
+/**
+ * out_error() - whether writing to standard output has failed
+ *
+ * The errno of the first failure is kept for out_failed().
+ *
+ * Return: true after a failed write.
+ */
+bool out_error(void)
+{
+	if (!ferror(stdout))
+		return false;
+	if (!out_errno)
+		out_errno = errno ? errno : EIO;
+	return true;
+}
+
+/**
+ * out_failed() - report that standard output failed, once
+ *
+ * Return: 1, the exit status for it.
+ */
+int out_failed(void)
+{
+	out_error();
+	if (!out_reported)
+		fprintf(stderr, "lifecycle: write error: %s\n",
+			strerror(out_errno ? out_errno : EIO));
+	out_reported = true;
+	return 1;
+}
+

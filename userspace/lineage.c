@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "input.h"
 #include "lineage.h"
 #include "log.h"
 
@@ -131,14 +132,41 @@ static int lin_header(struct lc_parser *p, const char *line)
 	return -1;
 }
 
+/* an entry as an 80-byte node, its adoptions in the side table */
 static int lin_append(struct lineage *l, const struct lin_entry *e)
 {
-	struct lin_entry *v = lc_grow(l->v, &l->cap, l->n, sizeof(*v), 256);
+	struct lin_node *v = lc_grow(l->v, &l->cap, l->n, sizeof(*v), 256);
+	struct lin_adopt *a;
+	struct lin_node *n;
+	int i;
 
 	if (!v)
 		return -1;
 	l->v = v;
-	l->v[l->n++] = *e;
+	for (i = 0; i < e->nadopt; i++) {
+		a = lc_grow(l->adopt, &l->adopt_cap, l->nadopt + i, sizeof(*a),
+			    64);
+		if (!a)
+			return -1;
+		l->adopt = a;
+		l->adopt[l->nadopt + i] = e->adopt[i];
+	}
+	n = &l->v[l->n++];
+	memset(n, 0, sizeof(*n));
+	n->tgid = e->tgid;
+	n->creator_pid = e->creator_pid;
+	n->creator_tgid = e->creator_tgid;
+	n->parent = e->parent;
+	n->birth = e->birth;
+	n->exec = e->exec;
+	n->exit = e->exit;
+	n->reap = e->reap;
+	n->status = e->status == LC_NONE ? -1 : (int)e->status;
+	n->adopt = l->nadopt;
+	n->nadopt = e->nadopt;
+	n->state = e->state;
+	memcpy(n->comm, e->comm, sizeof(n->comm));
+	l->nadopt += e->nadopt;
 	return 0;
 }
 
@@ -157,21 +185,27 @@ int lineage_read(FILE *f, const char *src, struct lineage *l)
 			ret = lin_header(&p, line);
 		else
 			ret = lineage_parse_line(&p, line, &e);
-		if (!ret && p.lineno > 1)
-			ret = lin_append(l, &e);
+		if (!ret && p.lineno > 1 && lin_append(l, &e)) {
+			snprintf(p.err, sizeof(p.err), "out of memory");
+			ret = -1;
+		}
 	}
-	free(line);
 	if (!ret && !p.lineno) {
 		p.lineno = 1;
 		ret = lin_header(&p, "");
 	}
 	if (ret)
 		log_perror(&p);
+	if (ret && p.lineno == 1)
+		lc_wrong_kind(src, line ? line : "", line ? strlen(line) : 0,
+			      LC_KIND_LINEAGE);
+	free(line);
 	return ret;
 }
 
 void lineage_free(struct lineage *l)
 {
 	free(l->v);
+	free(l->adopt);
 	memset(l, 0, sizeof(*l));
 }

@@ -28,12 +28,31 @@ struct lin_entry {
 	struct lin_adopt adopt[LIN_ADOPT_MAX];
 };
 
-struct lineage {
-	struct lin_entry *v;
-	size_t n, cap;
+/*
+ * One process as the tree keeps it: 80 bytes, adoptions apart (most
+ * processes have none), so a million processes fit in 80 MB.
+ */
+struct lin_node {
+	int tgid, creator_pid, creator_tgid, parent;
+	long long birth, exec, exit, reap;	/* LC_NONE for "-" */
+	int status;		/* -1 for "-" */
+	unsigned int adopt;	/* first of nadopt in lineage.adopt */
+	unsigned char nadopt;
+	char state;
+	char comm[LC_COMM_LEN];
 };
 
-/* 0, or -1 after printing "lifecycle: SRC:LINE: what" */
+struct lineage {
+	struct lin_node *v;
+	size_t n, cap;
+	struct lin_adopt *adopt;
+	size_t nadopt, adopt_cap;
+};
+
+/*
+ * 0, or -1 after printing "lifecycle: SRC:LINE: what" (and what the file
+ * is, when it is not a lineage table)
+ */
 int lineage_read(FILE *f, const char *src, struct lineage *l);
 /* one line into *e: 0, or -1 with p->err set */
 int lineage_parse_line(struct lc_parser *p, char *line, struct lin_entry *e);

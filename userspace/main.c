@@ -345,40 +345,6 @@ int main(int argc, char **argv)
 	return close_stdout(ret);
 }
 
-static int out_errno;
-static bool out_reported;
-
-/**
- * out_error() - whether writing to standard output has failed
- *
- * The errno of the first failure is kept for out_failed().
- *
- * Return: true after a failed write.
- */
-bool out_error(void)
-{
-	if (!ferror(stdout))
-		return false;
-	if (!out_errno)
-		out_errno = errno ? errno : EIO;
-	return true;
-}
-
-/**
- * out_failed() - report that standard output failed, once
- *
- * Return: 1, the exit status for it.
- */
-int out_failed(void)
-{
-	out_error();
-	if (!out_reported)
-		fprintf(stderr, "lifecycle: write error: %s\n",
-			strerror(out_errno ? out_errno : EIO));
-	out_reported = true;
-	return 1;
-}
-
 /* the last flush and the close can fail too (a full disk, NFS) */
 static int close_stdout(int ret)
 {

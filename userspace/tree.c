@@ -5,15 +5,24 @@
  * A process hangs under its current parent.  When that is not its creator
  * it says "(born of X)", and under the creator a note says where it went:
  * "adopted away -> Y".  Dead (reaped) and zombie processes are marked.
+ *
+ * Every process is drawn, at any depth: the walk keeps its own stack, and
+ * past TREE_INDENT levels the indentation shows only the last TREE_INDENT
+ * of them after a "[+N]" marker that counts the hidden ones.  The tables
+ * are arrays of 32-bit indices sorted for binary search: with the 80-byte
+ * nodes, about 100 bytes a process.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "input.h"
 #include "jsonw.h"
 #include "lineage.h"
-#include "pidmap.h"
+#include "log.h"
 
-#define TREE_DEPTH_MAX	256
+#define TREE_INDENT	32	/* levels of indentation drawn */
+#define NONE		UINT32_MAX
 
 struct glyphs {
 	const char *tee, *last, *bar, *gap, *arrow;
@@ -28,9 +37,7 @@ static const struct glyphs ascii_glyphs = {
 	"|-- ", "`-- ", "|   ", "    ", "->",
 };
 
-
-
-static bool adopted(const struct lin_entry *e)
+static bool adopted(const struct lin_node *e)
 {
 	return e->creator_tgid != e->parent && e->creator_tgid != e->tgid;
 }
@@ -44,9 +51,9 @@ static void print_comm(const char *s)
 			printf("\\x%02x", (unsigned char)*s);
 }
 
-static void print_end(const struct lin_entry *e)
+static void print_end(const struct lin_node *e)
 {
-	long long st = e->status;
+	int st = e->status;
 
 	if (e->state == 'Z')
 		printf(" [zombie");
@@ -54,181 +61,219 @@ static void print_end(const struct lin_entry *e)
 		printf(" [dead");
 	else
 		return;
-	if (st == LC_NONE)
+	if (st < 0)
 		printf("]");
 	else if (st & 0x7f)
-		printf(", signal %lld]", st & 0x7f);
+		printf(", signal %d]", st & 0x7f);
 	else
-		printf(", exit %lld]", (st >> 8) & 0xff);
+		printf(", exit %d]", (st >> 8) & 0xff);
 }
 
-static void print_node(const struct lin_entry *e)
+static void print_node(const struct lin_node *e)
 {
-	printf("%lld ", e->tgid);
+	printf("%d ", e->tgid);
 	print_comm(e->comm);
 	if (e->state != 'Z' && e->state != 'X')
 		printf(" (%c)", e->state);
 	print_end(e);
 	if (adopted(e))
-		printf(" (born of %lld)", e->creator_tgid);
+		printf(" (born of %d)", e->creator_tgid);
 	putchar('\n');
 }
 
-/* entries grouped by a key (parent, or creator), oldest first */
-struct group {
-	size_t *order;
-	struct pidmap first;	/* key -> position in order */
-	bool by_creator;
-};
-
-static const struct lineage *sort_l;
-
-static long long key_of(const struct lin_entry *e, bool by_creator)
-{
-	return by_creator ? e->creator_tgid : e->parent;
-}
-
-static int cmp_parent(const void *a, const void *b)
-{
-	const struct lin_entry *x = &sort_l->v[*(const size_t *)a];
-	const struct lin_entry *y = &sort_l->v[*(const size_t *)b];
-
-	if (x->parent != y->parent)
-		return x->parent < y->parent ? -1 : 1;
-	if (x->birth != y->birth)
-		return x->birth < y->birth ? -1 : 1;
-	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
-}
-
-static int cmp_creator(const void *a, const void *b)
-{
-	const struct lin_entry *x = &sort_l->v[*(const size_t *)a];
-	const struct lin_entry *y = &sort_l->v[*(const size_t *)b];
-
-	if (x->creator_tgid != y->creator_tgid)
-		return x->creator_tgid < y->creator_tgid ? -1 : 1;
-	return cmp_parent(a, b);
-}
-
-static int group_build(struct group *g, const struct lineage *l, bool by_c)
-{
-	struct pid_info *e;
-	size_t i;
-
-	g->by_creator = by_c;
-	g->order = malloc((l->n + 1) * sizeof(*g->order));
-	if (!g->order)
-		return -1;
-	for (i = 0; i < l->n; i++)
-		g->order[i] = i;
-	sort_l = l;
-	qsort(g->order, l->n, sizeof(*g->order), by_c ? cmp_creator : cmp_parent);
-	for (i = l->n; i-- > 0;) {
-		e = pidmap_add(&g->first, key_of(&l->v[g->order[i]], by_c));
-		if (!e)
-			return -1;
-		e->idx = i;
-	}
-	return 0;
-}
-
-static void group_free(struct group *g)
-{
-	free(g->order);
-	pidmap_free(&g->first);
-}
+enum { BY_PARENT, BY_CREATOR, BY_TGID, NORDERS };
 
 struct tree {
 	const struct lineage *l;
 	const struct glyphs *g;
-	struct pidmap index;	/* tgid -> entry */
-	struct group kids, made;	/* by parent, by creator */
+	uint32_t *order[NORDERS];	/* node indices, sorted by key */
 	bool *done;		/* drawn already: guards against cycles */
 	bool quiet;		/* walk only: for --json */
-	char prefix[TREE_DEPTH_MAX * 16];
+	unsigned char *last;	/* per depth: its node is the last item */
+	struct frame *stack;
+	size_t depth, cap;
 };
 
-static const struct lin_entry *find(const struct tree *t, long long tgid)
-{
-	const struct pid_info *e = pidmap_get(&t->index, tgid);
+static const struct lineage *sort_l;
 
-	return e ? &t->l->v[e->idx] : NULL;
+static long long key_of(const struct lin_node *e, int by)
+{
+	return by == BY_CREATOR ? e->creator_tgid :
+	       by == BY_PARENT ? e->parent : e->tgid;
 }
 
-/* the items under a node: children, then "adopted away" notes */
-struct item {
-	size_t idx;
-	bool note;
+static int cmp3(long long a, long long b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_parent(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct lin_node *x = &sort_l->v[i], *y = &sort_l->v[j];
+
+	return cmp3(x->parent, y->parent) ?: cmp3(x->birth, y->birth) ?:
+	       cmp3(x->tgid, y->tgid) ?: cmp3(i, j);
+}
+
+static int cmp_creator(const void *a, const void *b)
+{
+	const struct lin_node *x = &sort_l->v[*(const uint32_t *)a];
+	const struct lin_node *y = &sort_l->v[*(const uint32_t *)b];
+
+	return cmp3(x->creator_tgid, y->creator_tgid) ?: cmp_parent(a, b);
+}
+
+static int cmp_tgid(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+
+	return cmp3(sort_l->v[i].tgid, sort_l->v[j].tgid) ?: cmp3(i, j);
+}
+
+/* the first position in order[by] whose key is key, or n */
+static size_t first(const struct tree *t, int by, long long key)
+{
+	size_t lo = 0, hi = t->l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (key_of(&t->l->v[t->order[by][mid]], by) < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* the entry of tgid (the newest, when a pid was reused), or NULL */
+static const struct lin_node *find(const struct tree *t, long long tgid)
+{
+	size_t k = first(t, BY_TGID, tgid + 1);
+
+	if (!k || t->l->v[t->order[BY_TGID][k - 1]].tgid != tgid)
+		return NULL;
+	return &t->l->v[t->order[BY_TGID][k - 1]];
+}
+
+/*
+ * A node being drawn: its items are its children (order BY_PARENT), then
+ * the "adopted away" notes of what it created (BY_CREATOR); next is the
+ * item after the current one, so the current one knows whether it is the
+ * last.
+ */
+struct frame {
+	uint32_t node;
+	uint32_t next;		/* node index of the next item, or NONE */
+	size_t k;		/* where to look for the one after */
+	unsigned char by, next_note;
 };
 
-static size_t items(const struct tree *t, const struct lin_entry *n,
-		    struct item *it)
+static void next_item(const struct tree *t, struct frame *f)
 {
-	const struct group *gs[2] = { &t->kids, &t->made };
-	const struct pid_info *f;
-	const struct lin_entry *e;
-	size_t cnt = 0, k;
-	int g;
+	long long tgid = t->l->v[f->node].tgid;
+	const struct lin_node *e;
+	uint32_t i;
 
-	for (g = 0; g < 2; g++) {
-		f = pidmap_get(&gs[g]->first, n->tgid);
-		for (k = f ? (size_t)f->idx : t->l->n; k < t->l->n; k++) {
-			e = &t->l->v[gs[g]->order[k]];
-			if (key_of(e, g) != n->tgid)
+	for (;;) {
+		for (; f->k < t->l->n; f->k++) {
+			i = t->order[f->by][f->k];
+			e = &t->l->v[i];
+			if (key_of(e, f->by) != tgid)
 				break;
-			if (e->tgid != n->tgid && (!g || adopted(e)))
-				it[cnt++] = (struct item){ gs[g]->order[k], g };
+			if (e->tgid != tgid &&
+			    (f->by == BY_PARENT || adopted(e))) {
+				f->next = i;
+				f->next_note = f->by == BY_CREATOR;
+				f->k++;
+				return;
+			}
 		}
-	}
-	return cnt;
-}
-
-static void draw(struct tree *t, size_t i, size_t plen);
-
-static void draw_items(struct tree *t, const struct item *it, size_t cnt,
-		       size_t plen)
-{
-	const struct lin_entry *e;
-	size_t k;
-	bool last;
-
-	for (k = 0; k < cnt; k++) {
-		e = &t->l->v[it[k].idx];
-		last = k + 1 == cnt;
-		if (!t->quiet)
-			printf("%s%s", t->prefix, last ? t->g->last : t->g->tee);
-		if (it[k].note && t->quiet)
-			continue;
-		if (it[k].note) {
-			printf("%lld ", e->tgid);
-			print_comm(e->comm);
-			printf(" adopted away %s %lld\n", t->g->arrow, e->parent);
-			continue;
+		if (f->by == BY_CREATOR) {
+			f->next = NONE;
+			return;
 		}
-		snprintf(t->prefix + plen, sizeof(t->prefix) - plen, "%s",
-			 last ? t->g->gap : t->g->bar);
-		draw(t, it[k].idx, plen + strlen(t->prefix + plen));
-		t->prefix[plen] = '\0';
+		f->by = BY_CREATOR;
+		f->k = first(t, BY_CREATOR, tgid);
 	}
 }
 
-static void draw(struct tree *t, size_t i, size_t plen)
+static int push(struct tree *t, uint32_t node)
 {
-	const struct lin_entry *n = &t->l->v[i];
-	struct item *it;
-	size_t cnt;
+	struct frame *f = lc_grow(t->stack, &t->cap, t->depth, sizeof(*f), 64);
+
+	if (!f)
+		return -1;
+	t->stack = f;
+	f = &t->stack[t->depth++];
+	f->node = node;
+	f->by = BY_PARENT;
+	f->k = first(t, BY_PARENT, t->l->v[node].tgid);
+	next_item(t, f);
+	return 0;
+}
+
+/* the indentation of an item at depth d (1: a child of the root) */
+static void print_prefix(const struct tree *t, size_t d, bool last)
+{
+	size_t lvl = 1;
+
+	if (d - 1 > TREE_INDENT) {
+		printf("[+%zu] ", d - 1 - TREE_INDENT);
+		lvl = d - TREE_INDENT;
+	}
+	for (; lvl < d; lvl++)
+		fputs(t->last[lvl] ? t->g->gap : t->g->bar, stdout);
+	fputs(last ? t->g->last : t->g->tee, stdout);
+}
+
+/* one node and everything under it */
+static int draw(struct tree *t, uint32_t root)
+{
+	const struct lin_node *e;
+	struct frame *f;
+	uint32_t cur;
+	bool note, last;
 
 	if (!t->quiet)
-		print_node(n);
-	if (t->done[i] || plen + 16 >= sizeof(t->prefix))
-		return;
-	t->done[i] = true;
-	it = malloc((2 * t->l->n + 1) * sizeof(*it));
-	if (!it)
-		return;
-	cnt = items(t, n, it);
-	draw_items(t, it, cnt, plen);
-	free(it);
+		print_node(&t->l->v[root]);
+	if (t->done[root])
+		return 0;
+	t->done[root] = true;
+	t->depth = 0;
+	if (push(t, root))
+		return -1;
+	while (t->depth) {
+		f = &t->stack[t->depth - 1];
+		if (f->next == NONE) {
+			t->depth--;
+			continue;
+		}
+		cur = f->next;
+		note = f->next_note;
+		next_item(t, f);
+		last = f->next == NONE;
+		e = &t->l->v[cur];
+		if (note && t->quiet)
+			continue;
+		if (!t->quiet)
+			print_prefix(t, t->depth, last);
+		if (note) {
+			printf("%d ", e->tgid);
+			print_comm(e->comm);
+			printf(" adopted away %s %d\n", t->g->arrow, e->parent);
+			continue;
+		}
+		t->last[t->depth] = last;
+		if (!t->quiet)
+			print_node(e);
+		if (t->done[cur])
+			continue;
+		t->done[cur] = true;
+		if (push(t, cur))
+			return -1;
+	}
+	return 0;
 }
 
 static void json_num(struct jw *w, const char *key, long long v)
@@ -239,9 +284,10 @@ static void json_num(struct jw *w, const char *key, long long v)
 		jw_int_field(w, key, v);
 }
 
-static void json_entry(const struct lin_entry *e)
+static void json_entry(const struct lineage *l, const struct lin_node *e)
 {
 	char state[2] = { e->state, '\0' };
+	const struct lin_adopt *a = l->adopt + e->adopt;
 	struct jw w;
 	int i;
 
@@ -256,15 +302,15 @@ static void json_entry(const struct lin_entry *e)
 	json_num(&w, "exec_ns", e->exec);
 	json_num(&w, "exit_ns", e->exit);
 	json_num(&w, "reap_ns", e->reap);
-	json_num(&w, "status", e->status);
+	json_num(&w, "status", e->status < 0 ? LC_NONE : e->status);
 	jw_string_field(&w, "comm", e->comm);
 	jw_name(&w, "adopt");
 	jw_start_array(&w);
 	for (i = 0; i < e->nadopt; i++) {
 		jw_start_object(&w);
-		jw_int_field(&w, "ppid", e->adopt[i].ppid);
-		jw_int_field(&w, "ts_ns", e->adopt[i].ts);
-		jw_string_field(&w, "reason", e->adopt[i].reason);
+		jw_int_field(&w, "ppid", a[i].ppid);
+		jw_int_field(&w, "ts_ns", a[i].ts);
+		jw_string_field(&w, "reason", a[i].reason);
 		jw_end_object(&w);
 	}
 	jw_end_array(&w);
@@ -273,37 +319,46 @@ static void json_entry(const struct lin_entry *e)
 
 static int tree_setup(struct tree *t, const struct lineage *l, bool utf8)
 {
-	struct pid_info *e;
+	static int (*const cmp[NORDERS])(const void *, const void *) = {
+		cmp_parent, cmp_creator, cmp_tgid,
+	};
 	size_t i;
+	int by;
 
 	memset(t, 0, sizeof(*t));
 	t->l = l;
 	t->g = utf8 ? &utf8_glyphs : &ascii_glyphs;
 	t->done = calloc(l->n + 1, sizeof(*t->done));
-	if (!t->done || group_build(&t->kids, l, false) ||
-	    group_build(&t->made, l, true))
+	t->last = calloc(l->n + 2, sizeof(*t->last));
+	if (!t->done || !t->last)
 		return -1;
-	for (i = 0; i < l->n; i++) {
-		e = pidmap_add(&t->index, l->v[i].tgid);
-		if (!e)
+	sort_l = l;
+	for (by = 0; by < NORDERS; by++) {
+		t->order[by] = malloc((l->n + 1) * sizeof(uint32_t));
+		if (!t->order[by])
 			return -1;
-		e->idx = i;
+		for (i = 0; i < l->n; i++)
+			t->order[by][i] = i;
+		qsort(t->order[by], l->n, sizeof(uint32_t), cmp[by]);
 	}
 	return 0;
 }
 
 static void tree_free(struct tree *t)
 {
+	int by;
+
 	free(t->done);
-	group_free(&t->kids);
-	group_free(&t->made);
-	pidmap_free(&t->index);
+	free(t->last);
+	free(t->stack);
+	for (by = 0; by < NORDERS; by++)
+		free(t->order[by]);
 }
 
 /* the subtree under root (or every root), as drawing or JSON Lines */
 static int tree_show(struct tree *t, long long root, bool json)
 {
-	const struct lin_entry *e;
+	const struct lin_node *e;
 	size_t i;
 
 	t->quiet = json;
@@ -312,33 +367,34 @@ static int tree_show(struct tree *t, long long root, bool json)
 			root);
 		return 1;
 	}
-	for (i = 0; i < t->l->n; i++) {
-		e = &t->l->v[t->kids.order[i]];
+	for (i = 0; i < t->l->n && !out_error(); i++) {
+		e = &t->l->v[t->order[BY_PARENT][i]];
 		if (root >= 0 ? e->tgid != root :
 		    find(t, e->parent) && e->parent != e->tgid)
 			continue;
-		draw(t, t->kids.order[i], 0);
+		if (draw(t, t->order[BY_PARENT][i])) {
+			fprintf(stderr, "lifecycle: out of memory\n");
+			return 1;
+		}
 	}
 	for (i = 0; json && i < t->l->n; i++)
 		if (t->done[i] || root < 0)
-			json_entry(&t->l->v[i]);
+			json_entry(t->l, &t->l->v[i]);
 	return 0;
 }
 
 int cmd_tree(struct opts *o)
 {
-	const char *src = o->input ? o->input : LC_DEBUGFS_DIR "/lineage";
-	bool std = !strcmp(src, "-");
-	FILE *f = std ? stdin : fopen(src, "r");
+	const char *src = o->input ? o->input :
+			  lc_default_path(LC_KIND_LINEAGE);
+	FILE *f = lc_fopen_input(src, LC_KIND_LINEAGE);
 	struct lineage l = { 0 };
 	struct tree t;
 	int ret = 1;
 
-	if (!f) {
-		fprintf(stderr, "lifecycle: %s: %m\n", src);
+	if (!f)
 		return 1;
-	}
-	if (!lineage_read(f, std ? "<stdin>" : src, &l)) {
+	if (!lineage_read(f, strcmp(src, "-") ? src : "<stdin>", &l)) {
 		if (tree_setup(&t, &l, o->utf8))
 			fprintf(stderr, "lifecycle: out of memory\n");
 		else
@@ -346,8 +402,7 @@ int cmd_tree(struct opts *o)
 					o->filter.pid, o->json);
 		tree_free(&t);
 	}
-	if (!std)
-		fclose(f);
+	fclose(f);
 	lineage_free(&l);
 	return ret;
 }

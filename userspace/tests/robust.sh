@@ -155,5 +155,31 @@ for how in "-i $st" "--json -i $st" "tree -i $dir/../lineage/basic.txt" \
 	err "$how >/dev/full" "lifecycle: write error: No space left on device"
 done
 
+# 2. tree prints every process at any depth: a chain 10,000 deep, its
+#    indentation collapsed past 32 levels behind "[+N]"
+awk 'BEGIN { print "lineage 1"
+	for (i = 1; i <= 10000; i++)
+		printf "%d %d %d %d S %d - - - - p%d adopt=\n", i, i - 1, i - 1, i - 1, i, i }' >"$tmp/chain.txt"
+awk 'BEGIN { print "1 p1 (S)"
+	for (d = 1; d < 10000; d++) {
+		s = ""
+		if (d - 1 > 32) s = "[+" (d - 33) "] "
+		for (l = (d - 1 > 32 ? d - 32 : 1); l < d; l++) s = s "    "
+		printf "%s`-- %d p%d (S)\n", s, d + 1, d + 1 } }' >"$tmp/want"
+expect 0 "tree of a 10000-deep chain" "$bin" tree -i "$tmp/chain.txt"
+same "$tmp/out" "$tmp/want" "tree of a 10000-deep chain"
+expect 0 "tree --json of a 10000-deep chain" "$bin" tree --json 9000 -i "$tmp/chain.txt"
+[ "$(wc -l <"$tmp/out")" -eq 1001 ] && ok || ko "tree --json 9000: $(wc -l <"$tmp/out") entries, want 1001"
+# a branch deep down keeps its bars in the last 32 levels
+awk 'BEGIN { print "lineage 1"
+	for (i = 1; i <= 40; i++)
+		printf "%d %d %d %d S %d - - - - p%d adopt=\n", i, i - 1, i - 1, i - 1, i, i
+	print "100 10 10 10 S 100 - - - - side adopt=" }' >"$tmp/branch.txt"
+expect 0 "tree with a branch" "$bin" tree -i "$tmp/branch.txt"
+sed -n 40p "$tmp/out" >"$tmp/got"
+awk 'BEGIN { s = "[+6] "; for (l = 7; l < 39; l++) s = s (l == 10 ? "|   " : "    ")
+	print s "`-- 40 p40 (S)" }' >"$tmp/want"
+same "$tmp/got" "$tmp/want" "tree with a branch: line 40"
+
 echo "robust: $pass checks passed, $fail failed"
 [ "$fail" -eq 0 ]
