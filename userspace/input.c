@@ -172,9 +172,9 @@ const char *lc_sniff(const char *buf, size_t len)
 	while (sp < len && buf[sp] == ' ')
 		sp++;
 	if (len - sp >= 7 && !memcmp(buf + sp, "TIME(s)", 7))
-		return "the timeline lifecycle prints, not a log";
+		return "the timeline lifecycle prints";
 	if (len && buf[0] == '{')
-		return "JSON output of lifecycle, not a log";
+		return "JSON Lines from lifecycle --json";
 	if (stats_line(buf, len))
 		return kind_names[LC_KIND_STATS];
 	return NULL;

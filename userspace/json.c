@@ -4,6 +4,10 @@
  * reader's contract: the text keys, except core -> core_dumped,
  * filename_trunc -> filename_truncated and argv_trunc -> argv_truncated.
  * A "-" value is null.  Extra keys (signal_name) may be added freely.
+ *
+ * A string with bytes that are not valid UTF-8 (comm, filename, an argv
+ * element) is followed by KEY_b64, its bytes in base64 (argv_b64: every
+ * element), so that nothing is lost; valid UTF-8 has no such key.
  */
 #include <string.h>
 #include "json.h"
@@ -34,6 +38,19 @@ static void str(struct jw *w, const char *key, const char *s)
 		jw_null_field(w, key);
 }
 
+/* a string from the kernel: its bytes again in KEY_b64 when not UTF-8 */
+static void bytes(struct jw *w, const char *key, const char *s)
+{
+	char name[32];
+
+	str(w, key, s);
+	if (!s || jw_utf8(s))
+		return;
+	snprintf(name, sizeof(name), "%s_b64", key);
+	jw_name(w, name);
+	jw_b64(w, s);
+}
+
 static void signal_field(struct jw *w, long long sig)
 {
 	num(w, "signal", sig);
@@ -44,6 +61,7 @@ static void signal_field(struct jw *w, long long sig)
 static void argv_field(struct jw *w, const struct lc_argv *a)
 {
 	const char *s = a->buf;
+	bool utf8 = true;
 	int i;
 
 	jw_name(w, "argv");
@@ -52,8 +70,17 @@ static void argv_field(struct jw *w, const struct lc_argv *a)
 		return;
 	}
 	jw_start_array(w);
-	for (i = 0; i < a->argc; i++, s += strlen(s) + 1)
+	for (i = 0; i < a->argc; i++, s += strlen(s) + 1) {
 		jw_string(w, s);
+		utf8 = utf8 && jw_utf8(s);
+	}
+	jw_end_array(w);
+	if (utf8)
+		return;
+	jw_name(w, "argv_b64");
+	jw_start_array(w);
+	for (s = a->buf, i = 0; i < a->argc; i++, s += strlen(s) + 1)
+		jw_b64(w, s);
 	jw_end_array(w);
 }
 
@@ -71,7 +98,7 @@ static void exec_fields(struct jw *w, const struct lc_record *r)
 	const struct lc_str *f = &r->exec.filename;
 
 	num(w, "old_pid", r->exec.old_pid);
-	str(w, "filename", f->null ? NULL : f->s);
+	bytes(w, "filename", f->null ? NULL : f->s);
 	flag(w, "filename_truncated", r->exec.filename_trunc);
 	argv_field(w, &r->exec.argv);
 	flag(w, "argv_truncated", r->exec.argv_trunc);
@@ -166,7 +193,7 @@ void json_record(FILE *out, const struct lc_record *r)
 	jw_int_field(&w, "pid", r->pid);
 	jw_int_field(&w, "tgid", r->tgid);
 	jw_int_field(&w, "ppid", r->ppid);
-	jw_string_field(&w, "comm", r->comm);
+	bytes(&w, "comm", r->comm);
 	jw_int_field(&w, "uid", r->uid);
 	detail_fields(&w, r);
 	jw_end_object(&w);

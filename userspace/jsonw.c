@@ -5,7 +5,9 @@
  * Strings are raw bytes (a comm can hold anything).  Valid UTF-8 is copied,
  * control characters are escaped, and each byte that is not part of valid
  * UTF-8 is written as \u00XX (its Latin-1 reading) so the output is always
- * valid JSON and no byte is silently dropped.
+ * valid JSON and no byte is silently dropped.  That reading is not
+ * lossless (0xff and U+00FF look the same), so the caller adds the bytes
+ * in base64 next to such a string (jw_utf8(), jw_b64()).
  */
 #include <string.h>
 #include "jsonw.h"
@@ -187,6 +189,47 @@ static void jw_quote(struct jw *w, const char *str)
 			continue;
 		}
 		jw_escape_byte(w, *s++);
+	}
+	jw_putc(w, '"');
+}
+
+bool jw_utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n;
+
+	while (*s) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		n = lc_utf8_len(s);
+		if (!n)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+void jw_b64(struct jw *w, const char *str)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), i;
+	unsigned int v;
+	char q[4];
+
+	jw_sep(w);
+	jw_putc(w, '"');
+	for (i = 0; i < n; i += 3) {
+		v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) |
+		    (i + 2 < n ? s[i + 2] : 0);
+		q[0] = tab[v >> 18];
+		q[1] = tab[v >> 12 & 63];
+		q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? tab[v & 63] : '=';
+		jw_put(w, q, 4);
 	}
 	jw_putc(w, '"');
 }

@@ -38,6 +38,11 @@ void jw_int(struct jw *w, long long v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 
+/* whether s is all valid UTF-8 (then jw_string() is lossless) */
+bool jw_utf8(const char *s);
+/* s's bytes in base64 (RFC 4648, padded), as a string value */
+void jw_b64(struct jw *w, const char *s);
+
 void jw_string_field(struct jw *w, const char *name, const char *s);
 void jw_int_field(struct jw *w, const char *name, long long v);
 void jw_bool_field(struct jw *w, const char *name, bool v);

@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli.h"
+#include "input.h"
 
 static atomic_int stop;
 
@@ -101,9 +102,24 @@ static int copy(int fd, const sigset_t *wait_mask)
 	return 0;
 }
 
+/* -r -i FILE: only the module has a binary stream to copy */
+static int not_the_module(int fd, const char *src)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+	const char *what = n > 0 ? lc_sniff(buf, n) : NULL;
+
+	if (errno != ENOTTY && errno != EINVAL)
+		return fail("LC_IOC_BINARY");
+	fprintf(stderr, "lifecycle: %s: %s%s; -r records %s (leave out -r to read a file)\n",
+		src, what ? "this is " : "not the module's log",
+		what ? what : "", LC_PROC_PATH);
+	return 1;
+}
+
 int cmd_raw(struct opts *o)
 {
-	const char *src = o->input ? o->input : LC_PROC_PATH;
+	const char *src = o->input ? o->input : lc_default_path(LC_KIND_LOG);
 	sigset_t wait_mask;
 	int fd, ret;
 
@@ -111,11 +127,11 @@ int cmd_raw(struct opts *o)
 		fprintf(stderr, "lifecycle: --raw writes binary: redirect stdout to a file\n");
 		return 2;
 	}
-	fd = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fd = lc_open_input(src, LC_KIND_LOG, O_NONBLOCK);
 	if (fd < 0)
-		return fail(src);
+		return 1;
 	if (ioctl(fd, LC_IOC_BINARY))
-		ret = fail("LC_IOC_BINARY (is this /proc/lifecycle?)");
+		ret = not_the_module(fd, src);
 	else if ((o->tail && ioctl(fd, LC_IOC_TAIL)) ||
 		 (o->follow && ioctl(fd, LC_IOC_FOLLOW)))
 		ret = fail("LC_IOC_TAIL/FOLLOW");

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/* "SIGKILL", or NULL when the number has no classic name */
+/* "SIGKILL", "SIGRTMIN+3", or NULL when 0 or out of range */
 const char *sig_name(long long sig);
 /* "SIGKILL", "SIGRTMIN+3" or "signal 99" into buf; returns buf */
 const char *sig_format(char *buf, size_t len, long long sig);

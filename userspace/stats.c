@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "input.h"
 #include "jsonw.h"
 #include "log.h"
 
@@ -114,6 +115,7 @@ static int stats_read(FILE *f, const char *src, struct stats *st)
 {
 	struct lc_parser p;
 	struct stat_line s;
+	const char *what;
 	char *line = NULL;
 	size_t cap = 0;
 	int ret = 0;
@@ -121,6 +123,14 @@ static int stats_read(FILE *f, const char *src, struct stats *st)
 	lc_parser_init(&p, src, false);
 	while (!ret && getline(&line, &cap, f) >= 0) {
 		p.lineno++;
+		what = p.lineno == 1 ? lc_sniff(line, strlen(line)) : NULL;
+		if (what && strcmp(what, "a stats file")) {
+			snprintf(p.err, sizeof(p.err), "not a stats file");
+			log_perror(&p);
+			lc_wrong_kind(src, line, strlen(line), LC_KIND_STATS);
+			free(line);
+			return -1;
+		}
 		ret = stat_parse(&p, line, &s);
 		if (!ret && stats_add(st, &s)) {
 			snprintf(p.err, sizeof(p.err), "out of memory");
@@ -190,19 +200,15 @@ static void stats_json(const struct stats *st)
 
 int cmd_stats(struct opts *o)
 {
-	const char *src = o->input ? o->input : LC_DEBUGFS_DIR "/stats";
-	bool std = !strcmp(src, "-");
-	FILE *f = std ? stdin : fopen(src, "r");
+	const char *src = o->input ? o->input : lc_default_path(LC_KIND_STATS);
+	FILE *f = lc_fopen_input(src, LC_KIND_STATS);
 	struct stats st = { 0 };
 	int ret;
 
-	if (!f) {
-		fprintf(stderr, "lifecycle: %s: %m\n", src);
+	if (!f)
 		return 1;
-	}
-	ret = stats_read(f, std ? "<stdin>" : src, &st);
-	if (!std)
-		fclose(f);
+	ret = stats_read(f, strcmp(src, "-") ? src : "<stdin>", &st);
+	fclose(f);
 	if (!ret && o->json)
 		stats_json(&st);
 	else if (!ret)

@@ -304,6 +304,10 @@ static void json_entry(const struct lineage *l, const struct lin_node *e)
 	json_num(&w, "reap_ns", e->reap);
 	json_num(&w, "status", e->status < 0 ? LC_NONE : e->status);
 	jw_string_field(&w, "comm", e->comm);
+	if (!jw_utf8(e->comm)) {
+		jw_name(&w, "comm_b64");
+		jw_b64(&w, e->comm);
+	}
 	jw_name(&w, "adopt");
 	jw_start_array(&w);
 	for (i = 0; i < e->nadopt; i++) {

@@ -181,5 +181,138 @@ awk 'BEGIN { s = "[+6] "; for (l = 7; l < 39; l++) s = s (l == 10 ? "|   " : "  
 	print s "`-- 40 p40 (S)" }' >"$tmp/want"
 same "$tmp/got" "$tmp/want" "tree with a branch: line 40"
 
+# 5. JSON: bytes that are not UTF-8 are given again in base64, so that
+#    "\xc3\xbf" (U+00FF) and "\xff" no longer read back the same
+{ echo "lifecycle 1"
+  echo '1 5 0 exec 9 9 1 0 a\xff old_pid=9 filename=/x\xff filename_trunc=0 argv=\xc3\xbf,\xff argv_trunc=0'
+  echo '2 6 0 exec 9 9 1 0 \xc3\xbf old_pid=9 filename=/\xc3\xbf filename_trunc=0 argv=\xc3\xbf argv_trunc=0'
+} >"$tmp/bytes.txt"
+expect 0 "non-UTF-8 bytes in JSON" "$bin" --json -i "$tmp/bytes.txt"
+printf '%s\n' '{"seq":1,"ts_ns":5,"cpu":0,"event":"exec","pid":9,"tgid":9,"ppid":1,"comm":"a\u00ff","comm_b64":"Yf8=","uid":0,"old_pid":9,"filename":"/x\u00ff","filename_b64":"L3j/","filename_truncated":false,"argv":["YY","\u00ff"],"argv_b64":["w78=","/w=="],"argv_truncated":false}' \
+	'{"seq":2,"ts_ns":6,"cpu":0,"event":"exec","pid":9,"tgid":9,"ppid":1,"comm":"YY","uid":0,"old_pid":9,"filename":"/YY","filename_truncated":false,"argv":["YY"],"argv_truncated":false}' |
+	sed "s/YY/$(printf '\303\277')/g" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "non-UTF-8 bytes in JSON"
+
+# 6. filters: several values, no empty one, no comm that cannot match,
+#    no option a command would ignore
+d=$dir/daemon.txt
+# count LINES NAME ARGS...: --json output has LINES records
+count() {
+	lines=$1 what=$2
+	shift 2
+	expect 0 "$what" "$bin" --json "$@"
+	got=$(wc -l <"$tmp/out")
+	if [ "$got" -eq "$lines" ]; then ok; else ko "$what: $got records, want $lines"; fi
+}
+count 12 "-c mydaemon,python3" -i "$d" -c mydaemon,python3
+count 12 "-c mydaemon -c python3" -i "$d" -c mydaemon -c python3
+count 4 "-c mydaemon,sed" -i "$d" -c mydaemon,sed
+"$bin" --json -i "$d" -p 5000 >"$tmp/p1"
+count 12 "-p 5001 -p 5000" -i "$d" -p 5001 -p 5000
+same "$tmp/out" "$tmp/p1" "-p 5001 -p 5000"
+count 12 "-p 5001,5000" -i "$d" -p 5001,5000
+expect 2 "-c of 16 bytes" "$bin" -i "$d" -c 0123456789abcdef
+printf '%s\n' "lifecycle: -c '0123456789abcdef': longer than 15 bytes, the most a comm holds: it can never match" \
+	"Try 'lifecycle --help'." >"$tmp/want"
+same "$tmp/err" "$tmp/want" "-c of 16 bytes"
+expect 2 "-c a,,b" "$bin" -i "$d" -c a,,b
+printf '%s\n' "lifecycle: -c '': an empty name" "Try 'lifecycle --help'." >"$tmp/want"
+same "$tmp/err" "$tmp/want" "-c a,,b"
+expect 2 "-c ''" "$bin" -i "$d" -c ''
+same "$tmp/err" "$tmp/want" "-c ''"
+expect 2 "-p ''" "$bin" -i "$d" -p ''
+printf '%s\n' "lifecycle: -p: an empty pid" "Try 'lifecycle --help'." >"$tmp/want"
+same "$tmp/err" "$tmp/want" "-p ''"
+expect 2 "-p 1," "$bin" -i "$d" -p 1,
+same "$tmp/err" "$tmp/want" "-p 1,"
+expect 2 "-e ''" "$bin" -i "$d" -e ''
+printf '%s\n' "lifecycle: -e: an empty event name" "Try 'lifecycle --help'." >"$tmp/want"
+same "$tmp/err" "$tmp/want" "-e ''"
+expect 2 "-e fork," "$bin" -i "$d" -e fork,
+same "$tmp/err" "$tmp/want" "-e fork,"
+ld=$dir/../lineage/basic.txt
+expect 2 "tree -c" "$bin" tree -c bash -i "$ld"
+printf '%s\n' "lifecycle: tree draws whole processes: no -c or -e (tree PID, or -p PID, picks a subtree)" \
+	"Try 'lifecycle --help'." >"$tmp/want"
+same "$tmp/err" "$tmp/want" "tree -c"
+expect 2 "tree -e" "$bin" tree -e fork -i "$ld"
+same "$tmp/err" "$tmp/want" "tree -e"
+expect 1 "run -i FILE" "$bin" run -i "$st" -- true
+err "run -i FILE" "lifecycle: run: $st is a plain file; run follows /proc/lifecycle (or a FIFO playing it) while CMD runs"
+# -e exit alone still tells the zombie time and the reaper, and TIME
+# counts from the first record, not from the first shown
+expect 0 "-e exit" "$bin" -e exit -i "$st"
+printf '%s\n' "   TIME(s) EVENT    PID     PPID    COMM             DETAILS" \
+	"     0.004 exit     4170    4169    ls               exit code 3; zombie 412 ms until reaped by 4169 (bash)" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "-e exit"
+
+# 7. the wrong file, or no module: what it is, and what was expected
+expect 1 "tree -i TIMELINE" "$bin" tree -i "$dir/story.timeline"
+printf '%s\n' "lifecycle: $dir/story.timeline:1: missing header 'lineage 1'" \
+	"lifecycle: $dir/story.timeline: this is the timeline lifecycle prints; lifecycle tree -i reads a lineage table (/sys/kernel/debug/lifecycle/lineage)" >"$tmp/want"
+same "$tmp/err" "$tmp/want" "tree -i TIMELINE"
+expect 1 "stats -i LOG" "$bin" stats -i "$st"
+printf '%s\n' "lifecycle: $st:1: not a stats file" \
+	"lifecycle: $st: this is a lifecycle log (text); lifecycle stats -i reads a stats file (/sys/kernel/debug/lifecycle/stats)" >"$tmp/want"
+same "$tmp/err" "$tmp/want" "stats -i LOG"
+expect 1 "-i LINEAGE" "$bin" -i "$ld"
+printf '%s\n' "lifecycle: $ld:1: missing header 'lifecycle 1' (got 'lineage 1')" \
+	"lifecycle: $ld: this is a lineage table; lifecycle -i reads a log: /proc/lifecycle saved with cat, or a recording of lifecycle -r" >"$tmp/want"
+same "$tmp/err" "$tmp/want" "-i LINEAGE"
+expect 1 "-r -i TEXT" sh -c "\"$bin\" -r -i \"$st\" >/dev/null"
+err "-r -i TEXT" "lifecycle: $st: this is a lifecycle log (text); -r records /proc/lifecycle (leave out -r to read a file)"
+expect 1 "no module" env LIFECYCLE_PROC="$tmp/none" "$bin"
+err "no module" "lifecycle: $tmp/none: No such file or directory; load the module (sudo insmod lifecycle.ko, or modprobe lifecycle)"
+expect 1 "no module, -f" env LIFECYCLE_PROC="$tmp/none" "$bin" -f
+err "no module, -f" "lifecycle: $tmp/none: No such file or directory; load the module (sudo insmod lifecycle.ko, or modprobe lifecycle)"
+expect 1 "no debugfs" env LIFECYCLE_DEBUGFS="$tmp/dbg/lifecycle" "$bin" stats
+err "no debugfs" "lifecycle: $tmp/dbg/lifecycle/stats: No such file or directory; mount debugfs (sudo mount -t debugfs none /sys/kernel/debug)"
+expect 1 "no debugfs, tree" env LIFECYCLE_DEBUGFS="$tmp/dbg/lifecycle" "$bin" tree
+err "no debugfs, tree" "lifecycle: $tmp/dbg/lifecycle/lineage: No such file or directory; mount debugfs (sudo mount -t debugfs none /sys/kernel/debug)"
+
+# 8. signal names, NO_COLOR, --color, --version, a directory, -T
+{ echo "lifecycle 1"
+  for s in 31 32 33 34 35 49 50 63 64; do
+	echo "$s 1 0 signal 9 9 1 0 x signal=$s sender_pid=0 sender_tgid=0 result=delivered group=0"
+  done
+} >"$tmp/rt.txt"
+expect 0 "real-time signal names" "$bin" -i "$tmp/rt.txt"
+awk 'NR > 1 { print $NF }' "$tmp/out" | tr -d : | tr '\n' ' ' >"$tmp/got"
+awk '{ for (i = 1; i < NF; i++) if ($i == "signal" && $(i + 1) ~ /^SIG/) printf "%s ", $(i + 1) }' "$tmp/out" >"$tmp/got"
+printf 'SIGSYS SIGRTMIN-2 SIGRTMIN-1 SIGRTMIN SIGRTMIN+1 SIGRTMIN+15 SIGRTMAX-14 SIGRTMAX-1 SIGRTMAX ' >"$tmp/want"
+same "$tmp/got" "$tmp/want" "real-time signal names"
+expect 0 "real-time signal names, JSON" "$bin" --json -i "$tmp/rt.txt"
+sed 's/.*"signal_name":"\([^"]*\)".*/\1/' "$tmp/out" | tr '\n' ' ' >"$tmp/got"
+same "$tmp/got" "$tmp/want" "real-time signal names, JSON"
+"$bin" --color=always -i "$st" >"$tmp/color"
+grep -q "$(printf '\033')\[32mfork" "$tmp/color" && ok || ko "--color=always: no colour"
+expect 0 "--color=never" "$bin" --color=never -i "$st"
+same "$tmp/out" "$dir/story.timeline" "--color=never"
+expect 0 "--color=always, NO_COLOR=1" env NO_COLOR=1 "$bin" --color=always -i "$st"
+same "$tmp/out" "$tmp/color" "--color=always, NO_COLOR=1"
+expect 2 "--color=bogus" "$bin" --color=bogus -i "$st"
+printf '%s\n' "lifecycle: --color: 'bogus' is not auto, always or never" "Try 'lifecycle --help'." >"$tmp/want"
+same "$tmp/err" "$tmp/want" "--color=bogus"
+if script -qec true /dev/null >/dev/null 2>&1; then
+	# on a terminal: an empty NO_COLOR does not turn colours off
+	NO_COLOR='' LANG=C LC_ALL=C script -qec "\"$bin\" -i \"$st\"" /dev/null | tr -d '\r' >"$tmp/out"
+	same "$tmp/out" "$tmp/color" "empty NO_COLOR on a terminal"
+	NO_COLOR=1 LANG=C LC_ALL=C script -qec "\"$bin\" -i \"$st\"" /dev/null | tr -d '\r' >"$tmp/out"
+	same "$tmp/out" "$dir/story.timeline" "NO_COLOR=1 on a terminal"
+fi
+expect 0 "--version" "$bin" --version
+printf 'lifecycle 0.1 (record format 1)\n' >"$tmp/want"
+same "$tmp/out" "$tmp/want" "--version"
+for how in "" "tree" "stats"; do
+	# shellcheck disable=SC2086
+	expect 1 "$how -i DIR" "$bin" $how -i "$tmp"
+	err "$how -i DIR" "lifecycle: $tmp: is a directory, not a file"
+done
+expect 0 "-T" env TZ=UTC LIFECYCLE_BOOT_TIME=1700000000 "$bin" -T -e exit,signal -i "$st"
+printf '%s\n' "           TIME EVENT    PID     PPID    COMM             DETAILS" \
+	"22:14:13.004000 exit     4170    4169    ls               exit code 3; zombie 412 ms until reaped by 4169 (bash)" \
+	"22:14:13.004100 signal   4169    4100    bash             signal SIGCHLD from 4170 (ls) to the group: delivered" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "-T"
+
 echo "robust: $pass checks passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -249,6 +249,48 @@ static int scan_fixtures(const char *dir, fixture_fn fn)
 	return n < 0 ? 0 : n;
 }
 
+/* one record through the timeline, with or without UTF-8 */
+static char *tl_one(const char *line, bool utf8)
+{
+	char err[LC_ERR_LEN], *buf = NULL;
+	struct lc_record r;
+	size_t len = 0;
+	FILE *m;
+	struct tl t;
+
+	if (parse1(line, &r, err) != 1)
+		return strdup(err);
+	m = open_memstream(&buf, &len);
+	tl_init(&t, m, false, utf8);
+	tl_print(&t, &r, NULL);
+	tl_free(&t);
+	fclose(m);
+	return buf;
+}
+
+/* issue 13, 5: valid UTF-8 as it is in a UTF-8 terminal, columns by width */
+static void test_utf8(void)
+{
+	static const char zh5[] = "\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad";
+	char line[LC_LINE_MAX], *out;
+
+	snprintf(line, sizeof(line), "1 0 0 exec 5 5 1 0 %s old_pid=5 filename=/bin/%s filename_trunc=0 argv=%s,a\\xffb,\\x1b[2J argv_trunc=0",
+		 zh5, zh5, zh5);
+	out = tl_one(line, true);
+	CHECK(!strcmp(out, "   TIME(s) EVENT    PID     PPID    COMM             DETAILS\n"
+		      "     0.000 exec     5       1       \xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad       exec /bin/\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad [\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad a\\xffb \\x1b[2J]\n"));
+	free(out);
+	out = tl_one(line, false);	/* not UTF-8: every byte escaped */
+	CHECK(!strcmp(out, "   TIME(s) EVENT    PID     PPID    COMM             DETAILS\n"
+		      "     0.000 exec     5       1       \\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad exec /bin/\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad [\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad\\xe4\\xb8\\xad a\\xffb \\x1b[2J]\n"));
+	free(out);
+	/* a C1 control and a bidi override stay escaped; é takes one column */
+	out = tl_one("1 0 0 setsid 5 5 1 0 \\xc2\\x9b\\xe2\\x80\\xaeab\\xc3\\xa9 sid=5", true);
+	CHECK(!strcmp(out, "   TIME(s) EVENT    PID     PPID    COMM             DETAILS\n"
+		      "     0.000 setsid   5       1       \\xc2\\x9b\\xe2\\x80\\xaeab\xc3\xa9 setsid: new session 5\n"));
+	free(out);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "fixtures";
@@ -257,6 +299,7 @@ int main(int argc, char **argv)
 
 	test_values();
 	test_unescape();
+	test_utf8();
 	good_n = scan_fixtures(dir, run_good);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	bad_n = scan_fixtures(bad, run_bad);
