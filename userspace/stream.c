@@ -76,6 +76,14 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	return 0;
 }
 
+void stream_init(struct stream *s, const char *name)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->last_seq = -1;
+	lc_parser_init(&s->p, name, false);
+}
+
 void stream_close(struct stream *s)
 {
 	if (s->fd >= 0)
@@ -335,6 +343,26 @@ static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
 		if (stream_records(s, fn, ctx))
 			return -1;
 	}
+}
+
+int stream_feed(struct stream *s, const void *data, size_t len,
+		stream_fn fn, void *ctx)
+{
+	const char *d = data;
+	size_t n;
+
+	while (len) {
+		n = sizeof(s->buf) - s->len;
+		if (n > len)
+			n = len;
+		memcpy(s->buf + s->len, d, n);
+		s->len += n;
+		d += n;
+		len -= n;
+		if (stream_records(s, fn, ctx))
+			return -1;
+	}
+	return 0;
 }
 
 int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,

@@ -49,6 +49,11 @@ typedef int (*stream_fn)(void *ctx, const struct lc_record *r);
  * hold either form.  Prints the error (with a hint) and returns -1.
  */
 int stream_open(struct stream *s, const char *path, bool tail);
+/* a stream of bytes handed in with stream_feed(), named name */
+void stream_init(struct stream *s, const char *name);
+/* hand len bytes in and every record they complete to fn; 0 or -1 */
+int stream_feed(struct stream *s, const void *data, size_t len,
+		stream_fn fn, void *ctx);
 /*
  * Wait up to timeout_ms (-1: for ever) with the signals in *wait_mask
  * deliverable, then hand every complete record to fn.  Returns 0, or -1

@@ -8,7 +8,9 @@ secs=${1:-30}
 cd "$(dirname "$0")" || exit 1
 mkdir -p corpus
 log=fuzz-${secs}s.log
+# the reader's reports of damaged spots would flood the log: close_fd_mask
 ./parse_fuzz -max_total_time="$secs" -max_len=4096 -timeout=10 \
+	-close_fd_mask=2 \
 	-print_final_stats=1 -artifact_prefix=./ \
 	corpus ../tests/fixtures ../tests/fixtures/bad ../tests/lineage \
 	>"$log" 2>&1
