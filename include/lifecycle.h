@@ -99,6 +99,18 @@
 #define LC_FILENAME_LEN		96
 #define LC_ARGV_LEN		160
 
+/*
+ * Adding an event: every place below switches on this enum without a
+ * default, so the build fails until each handles the new value:
+ *   module/format.c    lc_fmt_details(): the text line's details
+ *   module/trace.c     lc_trace_record(): lifecycle's own trace events
+ *   userspace/binary.c the binary stream's payload, back to a record
+ *   userspace/json.c   the JSON object's keys
+ * and these tables must gain a name: LC_EVENT_NAMES (below), the module's
+ * counter names (module/stats.c, a static_assert checks), and the trace
+ * event (module/trace.h); a payload type goes in both unions (struct
+ * lc_event below, struct lc_record in module/lc.h).
+ */
 enum lc_event_type {
 	LC_EV_FORK,
 	LC_EV_EXEC,
@@ -163,6 +175,80 @@ enum lc_reparent_reason {
 	"delivered", "ignored", "pending", "overflow", "lose_info",	\
 }
 
+/*
+ * The payload of each event, one struct per event.  The binary stream's
+ * struct lc_event and the module's own record (module/lc.h) both hold
+ * their union of exactly these types, so a record is encoded as its
+ * header plus one copy of its payload.
+ */
+struct lc_fork_info {
+	__s32 creator_pid;
+	__s32 creator_tgid;
+	__u64 clone_flags;
+	__u8 thread;
+	__u8 vfork;
+};
+
+struct lc_exec_info {
+	__s32 old_pid;
+	__u16 filename_len;	/* < LC_FILENAME_LEN, no NUL */
+	__u16 argv_len;
+	__u8 filename_trunc;
+	__u8 argv_trunc;
+	char str[LC_FILENAME_LEN + LC_ARGV_LEN];	/* filename, then argv */
+};
+
+struct lc_exit_info {
+	__s32 status;		/* the wait status */
+	__u8 group_dead;
+};
+
+struct lc_reap_info {
+	__s32 reaper_pid;
+	__s32 reaper_tgid;
+	__u64 zombie_ns;
+	__u8 how;		/* enum lc_reap_how */
+};
+
+struct lc_reparent_info {
+	__s32 old_ppid;
+	__s32 new_ppid;
+	__u8 reason;		/* enum lc_reparent_reason */
+	__u8 zombie;
+};
+
+struct lc_stop_info {		/* stop and cont */
+	__s32 signal;
+	__u8 ptrace;
+};
+
+struct lc_signal_info {
+	__s32 signal;
+	__s32 sender_pid;
+	__s32 sender_tgid;
+	__u8 result;		/* index into LC_SIGRESULT_NAMES */
+	__u8 group;
+};
+
+struct lc_setsid_info {
+	__s32 sid;
+};
+
+struct lc_setpgid_info {
+	__s32 pgid;
+	__s32 old_pgid;
+};
+
+struct lc_state_info {
+	__u64 prev_ns;
+	char from;		/* task state letters */
+	char to;
+};
+
+struct lc_lost_info {
+	__u64 count;
+};
+
 /* One record in a binary stream; no implicit padding before the union. */
 struct lc_event {
 	__u16 size;		/* bytes of this event, a multiple of 8 */
@@ -177,63 +263,17 @@ struct lc_event {
 	__u32 uid;
 	char comm[LC_COMM_LEN];	/* NUL-padded; all zero in a lost event */
 	union {
-		struct {
-			__s32 creator_pid;
-			__s32 creator_tgid;
-			__u64 clone_flags;
-			__u8 thread;
-			__u8 vfork;
-		} fork;
-		struct {
-			__s32 old_pid;
-			__u16 filename_len;
-			__u16 argv_len;
-			__u8 filename_trunc;
-			__u8 argv_trunc;
-			char str[LC_FILENAME_LEN + LC_ARGV_LEN];
-		} exec;
-		struct {
-			__s32 status;	/* the wait status */
-			__u8 group_dead;
-		} exit;
-		struct {
-			__s32 reaper_pid;
-			__s32 reaper_tgid;
-			__u64 zombie_ns;
-			__u8 how;	/* enum lc_reap_how */
-		} reap;
-		struct {
-			__s32 old_ppid;
-			__s32 new_ppid;
-			__u8 reason;	/* enum lc_reparent_reason */
-			__u8 zombie;
-		} reparent;
-		struct {
-			__s32 signal;
-			__u8 ptrace;
-		} stop;		/* also cont */
-		struct {
-			__s32 signal;
-			__s32 sender_pid;
-			__s32 sender_tgid;
-			__u8 result;	/* index into LC_SIGRESULT_NAMES */
-			__u8 group;
-		} signal;
-		struct {
-			__s32 sid;
-		} setsid;
-		struct {
-			__s32 pgid;
-			__s32 old_pgid;
-		} setpgid;
-		struct {
-			__u64 prev_ns;
-			char from;	/* task state letters */
-			char to;
-		} state;
-		struct {
-			__u64 count;
-		} lost;
+		struct lc_fork_info fork;
+		struct lc_exec_info exec;
+		struct lc_exit_info exit;
+		struct lc_reap_info reap;
+		struct lc_reparent_info reparent;
+		struct lc_stop_info stop;	/* also cont */
+		struct lc_signal_info signal;
+		struct lc_setsid_info setsid;
+		struct lc_setpgid_info setpgid;
+		struct lc_state_info state;
+		struct lc_lost_info lost;
 	};
 };
 

@@ -166,7 +166,7 @@ static void lc_fmt_exec(const struct lc_record *r, struct lc_out *o)
 
 static void lc_fmt_signal(const struct lc_record *r, struct lc_out *o)
 {
-	out_kd(o, " signal=", r->signal.sig);
+	out_kd(o, " signal=", r->signal.signal);
 	out_kd(o, " sender_pid=", r->signal.sender_pid);
 	out_kd(o, " sender_tgid=", r->signal.sender_tgid);
 	out_lit(o, " result=");
@@ -175,9 +175,10 @@ static void lc_fmt_signal(const struct lc_record *r, struct lc_out *o)
 	out_kb(o, " group=", r->signal.group);
 }
 
+/* On the enum, without default: an event left out fails to compile. */
 static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 {
-	switch (r->type) {
+	switch ((enum lc_event_type)r->type) {
 	case LC_EV_FORK:
 		out_kd(o, " creator_pid=", r->fork.creator_pid);
 		out_kd(o, " creator_tgid=", r->fork.creator_tgid);
@@ -208,7 +209,7 @@ static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 		break;
 	case LC_EV_STOP:
 	case LC_EV_CONT:
-		out_kd(o, " signal=", r->stop.sig);
+		out_kd(o, " signal=", r->stop.signal);
 		out_kb(o, " ptrace=", r->stop.ptrace);
 		break;
 	case LC_EV_SIGNAL:
@@ -230,6 +231,8 @@ static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 		break;
 	case LC_EV_LOST:
 		out_kd(o, " count=", r->lost.count);
+		break;
+	case LC_EV_COUNT:	/* not an event */
 		break;
 	}
 }
@@ -295,27 +298,37 @@ static_assert(sizeof_field(struct lc_event, lost) <=
 	      sizeof_field(struct lc_event, reap));
 static_assert(sizeof(struct lc_event) % 8 == 0);
 
+/* The kernel's record and the stream's event share their payload types. */
+static_assert(sizeof_field(struct lc_record, reap) <= LC_SMALL_PAYLOAD &&
+	      LC_EVENT_HEADER_SIZE + LC_SMALL_PAYLOAD <= LC_EVENT_SMALL_SIZE);
+static_assert(sizeof_field(struct lc_record, exec) ==
+	      sizeof_field(struct lc_event, exec));
+static_assert(offsetof(struct lc_record, fork) % 8 == 0);
+
 /**
  * lc_encode() - a record as one struct lc_event of the binary stream
  * @r: the record, as lc_view() left it
  * @ev: output, 8-byte aligned, sizeof(*ev) bytes of room
  *
- * Every byte up to ev->size is written: no stale buffer bytes leak out.
+ * The header is filled field by field, the payload copied in one piece
+ * (the same type on both sides) and the rest, up to ev->size, zeroed: no
+ * stale buffer bytes leak out.
  *
  * Return: ev->size, the bytes used.
  */
 size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 {
-	size_t size = LC_EVENT_SMALL_SIZE;
+	size_t len = LC_SMALL_PAYLOAD, size = LC_EVENT_SMALL_SIZE;
 
-	if (r->type == LC_EV_EXEC)
+	if (r->type == LC_EV_EXEC) {
+		len = offsetof(struct lc_exec_info, str) +
+		      r->exec.filename_len + r->exec.argv_len;
 		size = max_t(size_t, size,
-			     round_up(offsetof(struct lc_event, exec.str) +
-				      r->exec.filename_len + r->exec.argv_len,
-				      8));
-	memset(ev, 0, size);
+			     round_up(LC_EVENT_HEADER_SIZE + len, 8));
+	}
 	ev->size = size;
 	ev->type = r->type;
+	ev->reserved = 0;
 	ev->cpu = r->cpu;
 	ev->seq = r->seq;
 	ev->ts = r->ts;
@@ -323,68 +336,11 @@ size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 	ev->tgid = r->tgid;
 	ev->ppid = r->ppid;
 	ev->uid = r->uid;
-	if (r->type != LC_EV_LOST)
+	if (r->type == LC_EV_LOST)
+		memset(ev->comm, 0, LC_COMM_LEN);
+	else
 		memcpy(ev->comm, r->comm, LC_COMM_LEN);
-	switch (r->type) {
-	case LC_EV_FORK:
-		ev->fork.creator_pid = r->fork.creator_pid;
-		ev->fork.creator_tgid = r->fork.creator_tgid;
-		ev->fork.clone_flags = r->fork.clone_flags;
-		ev->fork.thread = r->fork.thread;
-		ev->fork.vfork = r->fork.vfork;
-		break;
-	case LC_EV_EXEC:
-		ev->exec.old_pid = r->exec.old_pid;
-		ev->exec.filename_len = r->exec.filename_len;
-		ev->exec.argv_len = r->exec.argv_len;
-		ev->exec.filename_trunc = r->exec.filename_trunc;
-		ev->exec.argv_trunc = r->exec.argv_trunc;
-		memcpy(ev->exec.str, r->exec.str,
-		       r->exec.filename_len + r->exec.argv_len);
-		break;
-	case LC_EV_EXIT:
-		ev->exit.status = r->exit.status;
-		ev->exit.group_dead = r->exit.group_dead;
-		break;
-	case LC_EV_REAP:
-		ev->reap.reaper_pid = r->reap.reaper_pid;
-		ev->reap.reaper_tgid = r->reap.reaper_tgid;
-		ev->reap.zombie_ns = r->reap.zombie_ns;
-		ev->reap.how = r->reap.how;
-		break;
-	case LC_EV_REPARENT:
-		ev->reparent.old_ppid = r->reparent.old_ppid;
-		ev->reparent.new_ppid = r->reparent.new_ppid;
-		ev->reparent.reason = r->reparent.reason;
-		ev->reparent.zombie = r->reparent.zombie;
-		break;
-	case LC_EV_STOP:
-	case LC_EV_CONT:
-		ev->stop.signal = r->stop.sig;
-		ev->stop.ptrace = r->stop.ptrace;
-		break;
-	case LC_EV_SIGNAL:
-		ev->signal.signal = r->signal.sig;
-		ev->signal.sender_pid = r->signal.sender_pid;
-		ev->signal.sender_tgid = r->signal.sender_tgid;
-		ev->signal.result = r->signal.result;
-		ev->signal.group = r->signal.group;
-		break;
-	case LC_EV_SETSID:
-		ev->setsid.sid = r->setsid.sid;
-		break;
-	case LC_EV_SETPGID:
-		ev->setpgid.pgid = r->setpgid.pgid;
-		ev->setpgid.old_pgid = r->setpgid.old_pgid;
-		break;
-	case LC_EV_STATE:
-		ev->state.prev_ns = r->state.prev_ns;
-		ev->state.from = r->state.from;
-		ev->state.to = r->state.to;
-		break;
-	case LC_EV_LOST:
-		ev->lost.count = r->lost.count;
-		break;
-	}
+	memcpy(&ev->fork, &r->fork, len);
+	memset((char *)&ev->fork + len, 0, size - LC_EVENT_HEADER_SIZE - len);
 	return size;
 }

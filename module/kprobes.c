@@ -129,11 +129,11 @@ static void lc_cldstop(struct task_struct *t, bool for_ptracer, int why)
 	lc_record_init(&r, why == CLD_CONTINUED ? LC_EV_CONT : LC_EV_STOP, t);
 	r.stop.ptrace = for_ptracer;
 	if (why == CLD_CONTINUED)
-		r.stop.sig = SIGCONT;
+		r.stop.signal = SIGCONT;
 	else if (for_ptracer)
-		r.stop.sig = t->exit_code & 0x7f;
+		r.stop.signal = t->exit_code & 0x7f;
 	else	/* a SIGCONT racing the notification zeroes group_exit_code */
-		r.stop.sig = (t->jobctl & JOBCTL_STOP_SIGMASK) ?:
+		r.stop.signal = (t->jobctl & JOBCTL_STOP_SIGMASK) ?:
 			     t->signal->group_exit_code & 0x7f;
 	lc_emit(&r);
 }
@@ -277,7 +277,7 @@ void lc_cont_from_signal(struct task_struct *t)
 	    !lc_lineage_set_stopped(t, false))
 		return;
 	lc_record_init(&r, LC_EV_CONT, t);
-	r.stop.sig = SIGCONT;
+	r.stop.signal = SIGCONT;
 	lc_emit(&r);
 }
 
@@ -298,7 +298,7 @@ void lc_stop_fallback(struct task_struct *t, int sig, int result)
 	if (result != 0 || (sig != SIGCONT && !sig_kernel_stop(sig)))
 		return;
 	lc_record_init(&r, sig == SIGCONT ? LC_EV_CONT : LC_EV_STOP, t);
-	r.stop.sig = sig;
+	r.stop.signal = sig;
 	lc_emit(&r);
 }
 

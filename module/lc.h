@@ -30,7 +30,11 @@ struct lc_nsview {
 	pid_t nr[LC_NS_EXTRA][LC_PID_FIELDS];
 };
 
-/* struct lc_record - one event as kept in the log; text is made on read. */
+/*
+ * struct lc_record - one event as kept in the log; text is made on read.
+ * Its union holds the binary stream's payload types (lifecycle.h), so
+ * lc_encode() copies a payload in one piece.
+ */
 struct lc_record {
 	u64 seq;
 	u64 ts;
@@ -43,64 +47,17 @@ struct lc_record {
 	u32 uid;
 	char comm[LC_COMM_LEN];
 	union {
-		struct {
-			pid_t creator_pid;
-			pid_t creator_tgid;
-			u64 clone_flags;
-			bool thread;
-			bool vfork;
-		} fork;
-		struct {
-			pid_t old_pid;
-			u16 argv_len;
-			u8 filename_len;	/* < LC_FILENAME_LEN, no NUL */
-			bool filename_trunc;
-			bool argv_trunc;
-			/* the filename, then argv: only what is used is copied */
-			char str[LC_FILENAME_LEN + LC_ARGV_LEN];
-		} exec;
-		struct {
-			int status;
-			bool group_dead;
-		} exit;
-		struct {
-			pid_t reaper_pid;
-			pid_t reaper_tgid;
-			u64 zombie_ns;
-			u8 how;
-		} reap;
-		struct {
-			pid_t old_ppid;
-			pid_t new_ppid;
-			u8 reason;
-			bool zombie;
-		} reparent;
-		struct {
-			int sig;
-			bool ptrace;
-		} stop;
-		struct {
-			int sig;
-			pid_t sender_pid;
-			pid_t sender_tgid;
-			u8 result;
-			bool group;
-		} signal;
-		struct {
-			pid_t sid;
-		} setsid;
-		struct {
-			pid_t pgid;
-			pid_t old_pgid;
-		} setpgid;
-		struct {
-			char from;
-			char to;
-			u64 prev_ns;
-		} state;
-		struct {
-			u64 count;
-		} lost;
+		struct lc_fork_info fork;
+		struct lc_exec_info exec;
+		struct lc_exit_info exit;
+		struct lc_reap_info reap;
+		struct lc_reparent_info reparent;
+		struct lc_stop_info stop;	/* also cont */
+		struct lc_signal_info signal;
+		struct lc_setsid_info setsid;
+		struct lc_setpgid_info setpgid;
+		struct lc_state_info state;
+		struct lc_lost_info lost;
 	};
 	struct lc_nsview nsview;	/* copied only when nslevels > 0 */
 };

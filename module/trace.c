@@ -8,10 +8,13 @@
 /**
  * lc_trace_record() - fire the trace event matching a committed record
  * @r: the record, seq already assigned
+ *
+ * The switch is on the enum, without default: an event left out fails to
+ * compile.
  */
 void lc_trace_record(const struct lc_record *r)
 {
-	switch (r->type) {
+	switch ((enum lc_event_type)r->type) {
 	case LC_EV_FORK:
 		trace_fork(r);
 		break;
@@ -44,6 +47,9 @@ void lc_trace_record(const struct lc_record *r)
 		break;
 	case LC_EV_STATE:
 		trace_state(r);
+		break;
+	case LC_EV_LOST:	/* made for one reader, never committed */
+	case LC_EV_COUNT:	/* not an event */
 		break;
 	}
 }

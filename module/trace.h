@@ -128,7 +128,7 @@ TRACE_EVENT(signal,
 	TP_fast_assign(
 		__entry->seq = r->seq;
 		__entry->pid = r->pid;
-		__entry->sig = r->signal.sig;
+		__entry->sig = r->signal.signal;
 		__entry->sender_pid = r->signal.sender_pid;
 		__entry->result = r->signal.result;
 	),

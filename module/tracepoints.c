@@ -233,7 +233,7 @@ static void lc_signal(int sig, struct task_struct *task, int group,
 		r.ts = ktime_get_boot_fast_ns();
 		lc_lineage_zombie(current, r.ts);
 	}
-	r.signal.sig = sig;
+	r.signal.signal = sig;
 	r.signal.sender_pid = current->pid;
 	r.signal.sender_tgid = current->tgid;
 	r.signal.result = result;

@@ -86,11 +86,8 @@ FIXTURE(bin) {
 
 FIXTURE_SETUP(bin)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "lifecycle is not loaded");
-	ASSERT_EQ(0, ret);
+	if (!lc_log_setup(_metadata, &self->log))
+		return;
 	self->fd = open(LC_PATH, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	self->size = BUF_SIZE;

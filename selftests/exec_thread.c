@@ -20,11 +20,7 @@ FIXTURE(exec) {
 
 FIXTURE_SETUP(exec)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(exec)

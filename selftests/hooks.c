@@ -83,11 +83,8 @@ FIXTURE(hooks) {
 
 FIXTURE_SETUP(hooks)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	if (!lc_log_setup(_metadata, &self->log))
+		return;
 	if (access(STATS, R_OK))
 		SKIP(return, "%s missing: debugfs not mounted", STATS);
 	self->snap.n = 0;

@@ -115,6 +115,28 @@ static inline void lc_close(struct lc_log *log)
 	log->fd = -1;
 }
 
+/**
+ * lc_log_setup() - open the log in a FIXTURE_SETUP
+ * @_metadata: the harness's test state (named so that SKIP/ASSERT work)
+ * @log: the fixture's struct lc_log
+ *
+ * Skips the test when the module is not loaded, fails it on any other
+ * error.  Pair with lc_close() in the FIXTURE_TEARDOWN.
+ *
+ * Return: true when the log is open; on false, return from the setup.
+ */
+static inline bool lc_log_setup(struct __test_metadata *_metadata,
+				struct lc_log *log)
+{
+	int ret = lc_open(log);
+
+	if (ret == -ENOENT)
+		SKIP(return false, "%s missing: lifecycle.ko is not loaded",
+		     LC_PATH);
+	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	return true;
+}
+
 /* Split "k=v k=v ..." in place. */
 static inline void lc_split_kv(struct lc_rec *r)
 {
@@ -255,17 +277,21 @@ static inline unsigned long long lc_unum(const struct lc_rec *r,
 }
 
 /**
- * lc_find() - the first record of @event for thread @pid after @after
+ * lc_find_in() - the first record of @event for @id after @after
  * @log: the records read so far
  * @after: a seq; only records with a larger seq match (0: any)
  * @event: event name, NULL for any
- * @pid: thread id, or 0 for any
+ * @id: thread id (or process id, with @by_tgid), or 0 for any
+ * @by_tgid: match @id against the process id instead of the thread id
+ *
+ * The one finder; lc_find() and lc_find_tgid() name its two uses.
  *
  * Return: the record or NULL.
  */
-static inline const struct lc_rec *lc_find(const struct lc_log *log,
-					   unsigned long long after,
-					   const char *event, int pid)
+static inline const struct lc_rec *lc_find_in(const struct lc_log *log,
+					      unsigned long long after,
+					      const char *event, int id,
+					      bool by_tgid)
 {
 	size_t i;
 
@@ -276,11 +302,19 @@ static inline const struct lc_rec *lc_find(const struct lc_log *log,
 			continue;
 		if (event && strcmp(r->event, event))
 			continue;
-		if (pid && r->pid != pid)
+		if (id && (by_tgid ? r->tgid : r->pid) != id)
 			continue;
 		return r;
 	}
 	return NULL;
+}
+
+/* The first record of @event for thread @pid (0: any) after @after. */
+static inline const struct lc_rec *lc_find(const struct lc_log *log,
+					   unsigned long long after,
+					   const char *event, int pid)
+{
+	return lc_find_in(log, after, event, pid, false);
 }
 
 /* The same, matching the process (tgid) instead of the thread. */
@@ -288,17 +322,7 @@ static inline const struct lc_rec *lc_find_tgid(const struct lc_log *log,
 						unsigned long long after,
 						const char *event, int tgid)
 {
-	size_t i;
-
-	for (i = 0; i < log->nr; i++) {
-		const struct lc_rec *r = &log->recs[i];
-
-		if ((after && r->seq <= after) || strcmp(r->event, event) ||
-		    r->tgid != tgid)
-			continue;
-		return r;
-	}
-	return NULL;
+	return lc_find_in(log, after, event, tgid, true);
 }
 
 /* How many records of @event for thread @pid (0: any) were read. */

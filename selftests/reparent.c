@@ -22,11 +22,7 @@ FIXTURE(reparent) {
 
 FIXTURE_SETUP(reparent)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(reparent)
@@ -143,11 +139,7 @@ FIXTURE_VARIANT_ADD(subreaper, zombie) {
 
 FIXTURE_SETUP(subreaper)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(subreaper)

@@ -46,15 +46,10 @@ static void find_seed_dir(char *dir, size_t size)
 
 FIXTURE_SETUP(seed)
 {
-	int ret;
-
 	find_seed_dir(self->dir, sizeof(self->dir));
 	if (access(self->dir, R_OK))
 		SKIP(return, "no selftests/seed directory");
-	ret = lc_open(&self->log);
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(seed)

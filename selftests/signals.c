@@ -16,11 +16,7 @@ FIXTURE(signals) {
 
 FIXTURE_SETUP(signals)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(signals)
@@ -98,11 +94,7 @@ FIXTURE_VARIANT_ADD(stopcont, at_once) {
 
 FIXTURE_SETUP(stopcont)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(stopcont)

@@ -19,11 +19,7 @@ FIXTURE(zombie) {
 
 FIXTURE_SETUP(zombie)
 {
-	int ret = lc_open(&self->log);
-
-	if (ret == -ENOENT)
-		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
-	ASSERT_EQ(0, ret) TH_LOG("open %s: %s", LC_PATH, strerror(-ret));
+	lc_log_setup(_metadata, &self->log);
 }
 
 FIXTURE_TEARDOWN(zombie)
