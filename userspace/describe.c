@@ -18,6 +18,16 @@ struct tl_line {
 	struct sb *d;
 };
 
+/* n bytes as they are, cut at the end of the buffer */
+static void sb_put(struct sb *b, const char *s, size_t n)
+{
+	if (n > sizeof(b->buf) - 1 - b->len)
+		n = sizeof(b->buf) - 1 - b->len;
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
 void sb_add(struct sb *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -59,21 +69,33 @@ void sb_safe(struct sb *b, const char *s, bool quote_spaces)
 	bool q = quote_spaces && (!*s || strpbrk(s, " '\""));
 	int n;
 
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *run;
+	char x[4] = { '\\', 'x' };
+
 	if (q)
-		sb_add(b, "'");
-	for (; *p; p++) {
+		sb_put(b, "'", 1);
+	while (*p) {
+		for (run = p; *p >= 0x20 && *p <= 0x7e && *p != '\\' &&
+			      !(q && *p == '\''); p++)
+			;
+		if (p > run)		/* a run of plain ASCII in one copy */
+			sb_put(b, (const char *)run, p - run);
+		if (!*p)
+			break;
 		n = b->utf8 && *p >= 0x80 ? printable_utf8(p) : 0;
 		if (n) {
-			sb_add(b, "%.*s", n, p);
-			p += n - 1;
-		} else if (*p < 0x20 || *p > 0x7e || *p == '\\' ||
-			   (q && *p == '\''))
-			sb_add(b, "\\x%02x", *p);
-		else
-			sb_add(b, "%c", *p);
+			sb_put(b, (const char *)p, n);
+			p += n;
+			continue;
+		}
+		x[2] = hex[*p >> 4];
+		x[3] = hex[*p & 15];
+		sb_put(b, x, 4);
+		p++;
 	}
 	if (q)
-		sb_add(b, "'");
+		sb_put(b, "'", 1);
 }
 
 /* East Asian wide and fullwidth characters, and emoji: two columns */

@@ -6,10 +6,11 @@
 #include <string.h>
 #include "pidmap.h"
 
+/* Fibonacci hashing: the top bits of the product (cap is 2^k, k >= 6) */
 static size_t slot(long long pid, size_t cap)
 {
-	return ((unsigned long long)pid * 0x9e3779b97f4a7c15ULL >> 20) &
-	       (cap - 1);
+	return (unsigned long long)pid * 0x9e3779b97f4a7c15ULL >>
+	       (64 - __builtin_ctzll(cap));
 }
 
 static struct pid_info *find(const struct pidmap *m, long long pid)
@@ -64,8 +65,8 @@ static int grow(struct pidmap *m)
  * @keep: true for an entry to keep
  * @arg: passed to @keep
  *
- * The table shrinks to fit what is kept, so a long input does not grow
- * it for ever.
+ * The table keeps its size (it would only grow back), so a long input
+ * does not grow it for ever.
  *
  * Return: 0, or -1 when out of memory (then @m is unchanged).
  */
@@ -73,13 +74,7 @@ int pidmap_prune(struct pidmap *m,
 		 bool (*keep)(const struct pid_info *e, const void *arg),
 		 const void *arg)
 {
-	size_t i, n = 0, cap = 64;
-
-	for (i = 0; i < m->cap; i++)
-		n += m->v[i].used && keep(&m->v[i], arg);
-	while (cap < 2 * (n + 1))
-		cap *= 2;
-	return rehash(m, cap, keep, arg);
+	return rehash(m, m->cap ? m->cap : 64, keep, arg);
 }
 
 struct pid_info *pidmap_add(struct pidmap *m, long long pid)

@@ -124,31 +124,90 @@ static void header(struct tl *t)
 	t->header_done = true;
 }
 
-static void print_wall(struct tl *t, long long ts)
+/* a line of the timeline, written with one fwrite() */
+struct line {
+	char buf[DETAIL_LEN + 128];
+	size_t len;
+};
+
+static void put(struct line *l, const char *s, size_t n)
+{
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+/* s left-aligned in width columns (cols: the columns s takes) */
+static void put_left(struct line *l, const char *s, size_t n, size_t cols,
+		     size_t width)
+{
+	put(l, s, n);
+	for (; cols < width; cols++)
+		l->buf[l->len++] = ' ';
+}
+
+/* s right-aligned in width bytes */
+static void put_right(struct line *l, const char *s, size_t n, size_t width)
+{
+	for (; n < width; width--)
+		l->buf[l->len++] = ' ';
+	put(l, s, n);
+}
+
+/* v in decimal into the end of tmp; returns where it starts */
+static char *dec(char *end, unsigned long long v)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+/* as "%-*lld " */
+static void put_num(struct line *l, long long v, size_t width)
+{
+	char tmp[24], *s = dec(tmp + sizeof(tmp), v < 0 ? -v : v);
+
+	if (v < 0)
+		*--s = '-';
+	put_left(l, s, tmp + sizeof(tmp) - s, tmp + sizeof(tmp) - s, width);
+	put(l, " ", 1);
+}
+
+static void print_wall(struct tl *t, struct line *l, long long ts)
 {
 	long long ns = ts + t->wall_off;
 	time_t sec = ns / 1000000000;
 	struct tm tm;
+	char buf[32];
+	int n;
 
 	localtime_r(&sec, &tm);
-	fprintf(t->out, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min,
-		tm.tm_sec, ns / 1000 % 1000000);
+	n = snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%06lld ", tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, ns / 1000 % 1000000);
+	put(l, buf, n);
 }
 
-/* seconds.milliseconds since the first record */
-static void print_time(struct tl *t, long long ts)
+/* seconds.milliseconds since the first record, in 10 columns */
+static void print_time(struct tl *t, struct line *l, long long ts)
 {
-	char buf[32];
+	char tmp[32], *s, *end = tmp + sizeof(tmp);
+	unsigned long long a;
 	long long d;
 
 	if (t->wall)
-		return print_wall(t, ts);
+		return print_wall(t, l, ts);
 	if (t->t0 == LC_NONE)
 		t->t0 = ts;
 	d = ts - t->t0;
-	snprintf(buf, sizeof(buf), "%s%lld.%03lld", d < 0 ? "-" : "",
-		 (d < 0 ? -d : d) / 1000000000, (d < 0 ? -d : d) / 1000000 % 1000);
-	fprintf(t->out, "%10s ", buf);
+	a = d < 0 ? -(unsigned long long)d : (unsigned long long)d;
+	s = dec(end, a / 1000000 % 1000 + 1000);	/* 1xyz: 3 digits */
+	*s = '.';
+	s = dec(s, a / 1000000000);
+	if (d < 0)
+		*--s = '-';
+	put_right(l, s, end - s, 10);
+	put(l, " ", 1);
 }
 
 void tl_print(struct tl *t, const struct lc_record *r,
@@ -156,22 +215,32 @@ void tl_print(struct tl *t, const struct lc_record *r,
 {
 	struct sb comm = { .utf8 = t->utf8 }, details = { .len = 0 };
 	const char *col = t->color ? ev_color[r->type] : NULL;
-	int pad;
+	const char *ev = lc_event_name(r->type);
+	struct line l;
 
 	if (!t->header_done)
 		header(t);
 	describe(t, r, reap, &details);
-	print_time(t, r->ts_ns);
-	fprintf(t->out, "%s%-8s%s ", col ? col : "", lc_event_name(r->type),
-		col ? "\033[0m" : "");
+	l.len = 0;
+	print_time(t, &l, r->ts_ns);
+	if (col)
+		put(&l, col, strlen(col));
+	put_left(&l, ev, strlen(ev), strlen(ev), 8);
+	if (col)
+		put(&l, "\033[0m", 4);
+	put(&l, " ", 1);
 	if (r->type == LC_EV_LOST) {	/* no process: no identity */
-		fprintf(t->out, "%-7s %-7s %-16s %s\n", "", "", "", details.buf);
-		return;
+		put_left(&l, "", 0, 0, 7 + 1 + 7 + 1 + 16 + 1);
+	} else {
+		sb_safe(&comm, r->comm, false);
+		put_num(&l, r->pid, 7);
+		put_num(&l, r->ppid, 7);
+		put_left(&l, comm.buf, comm.len, sb_width(&comm), 16);
+		put(&l, " ", 1);
 	}
-	sb_safe(&comm, r->comm, false);
-	pad = 16 - (int)sb_width(&comm);
-	fprintf(t->out, "%-7lld %-7lld %s%*s %s\n", r->pid, r->ppid, comm.buf,
-		pad > 0 ? pad : 0, "", details.buf);
+	put(&l, details.buf, details.len);
+	put(&l, "\n", 1);
+	fwrite(l.buf, 1, l.len, t->out);
 }
 
 /* join[i]: index of the reap record that ends exit record i, or -1 */
@@ -227,7 +296,7 @@ void tl_print_all(struct tl *t, const struct lc_record *recs,
 #define TLW_SHOW	1u
 #define TLW_JOINED	2u
 #define TLW_NONE	(~0ULL)
-#define TLW_NAMES_MIN	65536
+#define TLW_NAMES_MIN	8192
 
 int tlw_init(struct tl_window *w, struct tl *t, size_t cap)
 {
