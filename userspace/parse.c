@@ -85,20 +85,20 @@ static int prefix(struct lc_parser *p, char **tok, struct lc_record *r)
 static int split(struct lc_parser *p, char *buf, char **tok)
 {
 	int n = 0;
-	char *s = buf, *sp;
+	char *s = buf;
 
 	for (;;) {
 		if (n >= MAX_TOKENS)
 			return lc_fail(p, "too many fields");
-		sp = strchr(s, ' ');
-		if (sp)
-			*sp = '\0';
-		if (!*s)
+		tok[n] = s;
+		while (*s && *s != ' ')
+			s++;
+		if (s == tok[n])
 			return lc_fail(p, "empty field %d (stray space?)", n + 1);
-		tok[n++] = s;
-		if (!sp)
+		n++;
+		if (!*s)
 			return n;
-		s = sp + 1;
+		*s++ = '\0';
 	}
 }
 
