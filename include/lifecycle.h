@@ -108,8 +108,7 @@
  *   userspace/json.c   the JSON object's keys
  * and these tables must gain a name: LC_EVENT_NAMES (below), the module's
  * counter names (module/stats.c, a static_assert checks), and the trace
- * event (module/trace.h); a payload type goes in both unions (struct
- * lc_event below, struct lc_record in module/lc.h).
+ * event (module/trace.h); a payload type goes in LC_EVENT_PAYLOADS.
  */
 enum lc_event_type {
 	LC_EV_FORK,
@@ -178,8 +177,8 @@ enum lc_reparent_reason {
 /*
  * The payload of each event, one struct per event.  The binary stream's
  * struct lc_event and the module's own record (module/lc.h) both hold
- * their union of exactly these types, so a record is encoded as its
- * header plus one copy of its payload.
+ * LC_EVENT_PAYLOADS, the union of exactly these types, so a record is
+ * encoded as its header plus one copy of its payload.
  */
 struct lc_fork_info {
 	__s32 creator_pid;
@@ -249,6 +248,22 @@ struct lc_lost_info {
 	__u64 count;
 };
 
+/* Every payload type: the union in struct lc_event and in the module's record. */
+#define LC_EVENT_PAYLOADS					\
+	union {							\
+		struct lc_fork_info fork;			\
+		struct lc_exec_info exec;			\
+		struct lc_exit_info exit;			\
+		struct lc_reap_info reap;			\
+		struct lc_reparent_info reparent;		\
+		struct lc_stop_info stop;	/* also cont */	\
+		struct lc_signal_info signal;			\
+		struct lc_setsid_info setsid;			\
+		struct lc_setpgid_info setpgid;			\
+		struct lc_state_info state;			\
+		struct lc_lost_info lost;			\
+	}
+
 /* One record in a binary stream; no implicit padding before the union. */
 struct lc_event {
 	__u16 size;		/* bytes of this event, a multiple of 8 */
@@ -262,19 +277,8 @@ struct lc_event {
 	__s32 ppid;
 	__u32 uid;
 	char comm[LC_COMM_LEN];	/* NUL-padded; all zero in a lost event */
-	union {
-		struct lc_fork_info fork;
-		struct lc_exec_info exec;
-		struct lc_exit_info exit;
-		struct lc_reap_info reap;
-		struct lc_reparent_info reparent;
-		struct lc_stop_info stop;	/* also cont */
-		struct lc_signal_info signal;
-		struct lc_setsid_info setsid;
-		struct lc_setpgid_info setpgid;
-		struct lc_state_info state;
-		struct lc_lost_info lost;
-	};
+
+	LC_EVENT_PAYLOADS;	/* fork, exec, ...: by type */
 };
 
 /* Bytes of every event but exec: the header and the largest small member. */

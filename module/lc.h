@@ -32,7 +32,7 @@ struct lc_nsview {
 
 /*
  * struct lc_record - one event as kept in the log; text is made on read.
- * Its union holds the binary stream's payload types (lifecycle.h), so
+ * Its union is the binary stream's (LC_EVENT_PAYLOADS in lifecycle.h), so
  * lc_encode() copies a payload in one piece.
  */
 struct lc_record {
@@ -46,19 +46,8 @@ struct lc_record {
 	pid_t ppid;
 	u32 uid;
 	char comm[LC_COMM_LEN];
-	union {
-		struct lc_fork_info fork;
-		struct lc_exec_info exec;
-		struct lc_exit_info exit;
-		struct lc_reap_info reap;
-		struct lc_reparent_info reparent;
-		struct lc_stop_info stop;	/* also cont */
-		struct lc_signal_info signal;
-		struct lc_setsid_info setsid;
-		struct lc_setpgid_info setpgid;
-		struct lc_state_info state;
-		struct lc_lost_info lost;
-	};
+
+	LC_EVENT_PAYLOADS;	/* fork, exec, ...: by type */
 	struct lc_nsview nsview;	/* copied only when nslevels > 0 */
 };
 

@@ -121,7 +121,7 @@ static void lc_fork(struct task_struct *parent, struct task_struct *child)
 	r.fork.clone_flags = lc_clone_flags(child) |
 			     (child->exit_signal > 0 ? child->exit_signal : 0);
 	r.fork.thread = child->pid != child->tgid;
-	r.fork.vfork = r.fork.clone_flags & CLONE_VFORK;
+	r.fork.vfork = !!(r.fork.clone_flags & CLONE_VFORK);
 	lc_emit(&r);
 }
 
@@ -237,7 +237,7 @@ static void lc_signal(int sig, struct task_struct *task, int group,
 	r.signal.sender_pid = current->pid;
 	r.signal.sender_tgid = current->tgid;
 	r.signal.result = result;
-	r.signal.group = group;
+	r.signal.group = !!group;
 	lc_emit(&r);
 	if (lc_kprobe_live(LC_HOOK_CLDSTOP)) {
 		if (sig == SIGCONT)

@@ -15,15 +15,7 @@ FIXTURE(basic) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(basic)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(basic)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(basic);
 
 /* Wait for @child's reap and check the records every child gets. */
 static void check_life(struct __test_metadata *_metadata,

@@ -18,15 +18,7 @@ FIXTURE(exec) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(exec)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(exec)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(exec);
 
 static int tid_pipe;
 

@@ -137,6 +137,23 @@ static inline bool lc_log_setup(struct __test_metadata *_metadata,
 	return true;
 }
 
+/*
+ * LC_LOG_SETUP() - the setup and teardown of the fixture most tests use,
+ * FIXTURE(name) { struct lc_log log; }: the log opened by lc_log_setup()
+ * (a skip without the module) and closed at teardown.  The declaration
+ * at the end takes the caller's semicolon.
+ */
+#define LC_LOG_SETUP(name)						\
+	FIXTURE_SETUP(name)						\
+	{								\
+		lc_log_setup(_metadata, &self->log);			\
+	}								\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		lc_close(&self->log);					\
+	}								\
+	struct lc_log_fixture_##name
+
 /* Split "k=v k=v ..." in place. */
 static inline void lc_split_kv(struct lc_rec *r)
 {

@@ -20,15 +20,7 @@ FIXTURE(reparent) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(reparent)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(reparent)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(reparent);
 
 static int read_pid(int fd)
 {
@@ -137,15 +129,7 @@ FIXTURE_VARIANT_ADD(subreaper, zombie) {
 	.zombie = true,
 };
 
-FIXTURE_SETUP(subreaper)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(subreaper)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(subreaper);
 
 /*
  * We are a subreaper.  M forks O and exits; O is adopted by us, not by

@@ -11,15 +11,7 @@ FIXTURE(sessions) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(sessions)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(sessions)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(sessions);
 
 /* The one record of @event for @child, found after its reap. */
 static const struct lc_rec *one(struct __test_metadata *_metadata,

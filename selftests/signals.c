@@ -14,15 +14,7 @@ FIXTURE(signals) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(signals)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(signals)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(signals);
 
 /* Fork a child that sleeps in pause() once it is set up. */
 static pid_t sleeper(bool ignore_int, int *go)
@@ -92,15 +84,7 @@ FIXTURE_VARIANT_ADD(stopcont, at_once) {
 	.settle = false,
 };
 
-FIXTURE_SETUP(stopcont)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(stopcont)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(stopcont);
 
 TEST_F(stopcont, stop_continue_kill)
 {

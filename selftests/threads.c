@@ -18,15 +18,7 @@ FIXTURE(threads) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(threads)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(threads)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(threads);
 
 /* Threads: in /proc/self/status, which counts until the release. */
 static int nr_threads(void)

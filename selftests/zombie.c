@@ -17,15 +17,7 @@ FIXTURE(zombie) {
 	struct lc_log log;
 };
 
-FIXTURE_SETUP(zombie)
-{
-	lc_log_setup(_metadata, &self->log);
-}
-
-FIXTURE_TEARDOWN(zombie)
-{
-	lc_close(&self->log);
-}
+LC_LOG_SETUP(zombie);
 
 /*
  * The child exits at once; we see it is a zombie (waitid WNOWAIT), sleep
