@@ -26,7 +26,23 @@ struct opts {
 	long long root;		/* tree PID, or -1 */
 	char **cmd;		/* run: the command and its arguments */
 	struct filter filter;
+	const char *rotate_dir;	/* --rotate DIR (implies -r) */
+	unsigned long long max_bytes;	/* --max-bytes, or 0: the default */
+	unsigned long max_files;	/* --max-files, or 0: the default */
+	bool journal;		/* --journal */
 };
+
+/* the recorders' long options (rotate.c, journal.c) */
+enum lc_record_opt {
+	OPT_ROTATE = 0x100,
+	OPT_MAX_BYTES,
+	OPT_MAX_FILES,
+	OPT_JOURNAL,
+};
+
+/* --rotate's defaults: 8 files of 16 MiB */
+#define ROT_DEF_BYTES	(16ULL << 20)
+#define ROT_DEF_FILES	8
 
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -44,5 +60,13 @@ int cmd_run(struct opts *o);
 int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
 int cmd_raw(struct opts *o);
+/* rotate.c and journal.c */
+int record_opt(struct opts *o, int c, const char *arg);
+int cmd_rotate(struct opts *o);
+int cmd_journal(struct opts *o);
+bool rotate_is_dir(const char *path);
+struct stream;
+int rotate_read_dir(struct stream *s, const char *dir, bool strict,
+		    int (*fn)(void *ctx, const struct lc_record *r), void *ctx);
 
 #endif /* LC_CLI_H */

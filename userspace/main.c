@@ -51,6 +51,11 @@ static const char usage_text[] =
 "  -r, --raw          write the records as the module's binary stream\n"
 "                     (see lifecycle.h) to stdout, to read later with -i;\n"
 "                     with -f keep following.  The cheapest way to record\n"
+"      --rotate DIR   -r into DIR/lifecycle-N.bin files; -i DIR reads them\n"
+"                     back in order, checking the seq across them\n"
+"      --max-bytes N  --rotate: at most N bytes a file (K, M, G; 16M)\n"
+"      --max-files K  --rotate: delete the oldest beyond K files (8)\n"
+"      --journal      each record to the systemd journal (LIFECYCLE_*)\n"
 "  -T, --wall         TIME as wall-clock time of day (HH:MM:SS.usec)\n"
 "      --strict       stop at the first damaged line or event\n"
 "      --color WHEN   auto (the default), always or never\n"
@@ -89,6 +94,10 @@ static const struct option longopts[] = {
 	{ "colour", required_argument, NULL, 'C' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "rotate", required_argument, NULL, OPT_ROTATE },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -219,7 +228,7 @@ static int one_opt(struct opts *o, int c, char *arg)
 		fputs(usage_text, stdout);
 		return -1;
 	default:
-		return 2;
+		return record_opt(o, c, arg);
 	}
 	return 0;
 }
@@ -294,6 +303,15 @@ static bool utf8_locale(void)
 
 static int dispatch(struct opts *o, const char *cmd)
 {
+	if ((o->journal || o->rotate_dir) && (*cmd || o->json ||
+					      (o->journal && o->raw)))
+		return usage_error("--journal and --rotate record: no command, -j, or both%s",
+				   "");
+	if ((o->max_bytes || o->max_files) && !o->rotate_dir)
+		return usage_error("--max-bytes and --max-files are for --rotate%s",
+				   "");
+	if (o->journal)
+		return cmd_journal(o);
 	if (o->raw && (*cmd || o->json || o->filter.npids ||
 			 o->filter.ncomms || o->filter.events))
 		return usage_error("--raw records everything: no command, -j, -p, -c or -e%s",
@@ -318,6 +336,8 @@ static int dispatch(struct opts *o, const char *cmd)
 		return cmd_tree(o);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(o);
+	if (o->rotate_dir)
+		return cmd_rotate(o);
 	if (o->raw)
 		return cmd_raw(o);
 	return o->follow ? cmd_follow(o) : cmd_log(o);
@@ -398,12 +418,17 @@ int cmd_log(struct opts *o)
 		fprintf(stderr, "lifecycle: out of memory\n");
 		goto out;
 	}
+	if (rotate_is_dir(src)) {	/* --rotate's files, in order */
+		ret = rotate_read_dir(s, src, o->strict, log_one, &c);
+		goto flush;
+	}
 	if (stream_open(s, src, false))
 		goto out_window;
 	s->strict = o->strict;
 	ret = stream_read_all(s, log_one, &c);
 	if (!ret)
 		ret = stream_finish(s, log_one, &c);
+flush:
 	if (!o->json)
 		tlw_flush(&c.w);
 	if (!ret && s->damaged)
