@@ -5,6 +5,7 @@
  *   lcgen text N [SEED]      a /proc/lifecycle text log of N records
  *   lcgen bin N [SEED]       the same records as the binary stream
  *   lcgen lineage N [SEED]   a debugfs lineage table of N processes
+ *   lcgen chain N            a lineage table: a chain N processes deep
  *
  * The log is a shell and its children: 32 process lives at a time, each
  * fork, setpgid, exec, (signal,) exit, SIGCHLD to the parent and reap,
@@ -272,13 +273,23 @@ static void gen_lineage(unsigned long long n)
 	}
 }
 
+static void gen_chain(unsigned long long n)
+{
+	unsigned long long i;
+
+	printf("lineage 1\n");
+	for (i = 1; i <= n; i++)
+		printf("%llu %llu %llu %llu S %llu - - - - %s adopt=\n", i,
+		       i - 1, i - 1, i - 1, 1000 * i, names[i % 5]);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long n;
 
 	if (argc < 3 || (strcmp(argv[1], "text") && strcmp(argv[1], "bin") &&
-			 strcmp(argv[1], "lineage"))) {
-		fprintf(stderr, "usage: lcgen text|bin|lineage N [SEED]\n");
+			 strcmp(argv[1], "lineage") && strcmp(argv[1], "chain"))) {
+		fprintf(stderr, "usage: lcgen text|bin|lineage|chain N [SEED]\n");
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
@@ -291,6 +302,8 @@ int main(int argc, char **argv)
 	binary = !strcmp(argv[1], "bin");
 	if (!strcmp(argv[1], "lineage"))
 		gen_lineage(n);
+	else if (!strcmp(argv[1], "chain"))
+		gen_chain(n > 4194304 ? 4194304 : n);
 	else
 		gen_log(n);
 	if (fflush(stdout) || ferror(stdout)) {
