@@ -4,7 +4,9 @@
  *
  * -p follows the fork records: a process is in the set when its creator or
  * its parent at fork was.  A fork of an untracked creator that reuses a
- * tracked pid takes that pid out of the set again.
+ * tracked pid takes that pid out of the set again, and so does its reap
+ * (the table is pruned as they add up, so it holds the live processes
+ * only).
  */
 #include <string.h>
 #include "filter.h"
@@ -120,6 +122,8 @@ int filter_set_events(struct filter *f, char *list, const char **bad)
 	return each_item(list, bad, add_event, f);
 }
 
+static bool filter_test(struct filter *f, const struct lc_record *r);
+
 static bool comm_match(const struct filter *f, const char *comm)
 {
 	int i;
@@ -144,7 +148,38 @@ static void follow_fork(struct filter *f, const struct lc_record *r)
 		track(f, r->tgid, from_tracked);
 }
 
+static bool tracked_or_root(const struct pid_info *e, const void *arg)
+{
+	(void)arg;
+	return e->flags != 0;
+}
+
+/* a reaped process forks no more: forget it once its reap is shown */
+static void forget(struct filter *f, const struct lc_record *r)
+{
+	struct pid_info *e = pidmap_get(&f->procs, r->tgid);
+
+	if (!e || !(e->flags & FILTER_TRACKED) || (e->flags & FILTER_ROOT))
+		return;
+	e->flags &= ~FILTER_TRACKED;
+	if (++f->reaped > 4096 && f->reaped > f->procs.n / 2) {
+		pidmap_prune(&f->procs, tracked_or_root, NULL);
+		f->reaped = 0;
+	}
+}
+
 bool filter_match(struct filter *f, const struct lc_record *r)
+{
+	bool ret;
+
+	if (!f->npids || r->type != LC_EV_REAP || r->pid != r->tgid)
+		return filter_test(f, r);
+	ret = filter_test(f, r);
+	forget(f, r);
+	return ret;
+}
+
+static bool filter_test(struct filter *f, const struct lc_record *r)
 {
 	if (f->npids && r->type == LC_EV_FORK)
 		follow_fork(f, r);

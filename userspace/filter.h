@@ -17,6 +17,7 @@ struct filter {
 	const char *comms[FILTER_MAX];
 	unsigned int events;	/* -e: bit per enum lc_event_type, 0 = all */
 	struct pidmap procs;	/* tgids descending from the -p pids */
+	size_t reaped;		/* untracked on their reap since pruning */
 };
 
 void filter_init(struct filter *f);
