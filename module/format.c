@@ -319,6 +319,7 @@ static_assert(offsetof(struct lc_record, fork) % 8 == 0);
 size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 {
 	size_t len = LC_SMALL_PAYLOAD, size = LC_EVENT_SMALL_SIZE;
+	char *dst;
 
 	if (r->type == LC_EV_EXEC) {
 		len = offsetof(struct lc_exec_info, str) +
@@ -340,7 +341,12 @@ size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 		memset(ev->comm, 0, LC_COMM_LEN);
 	else
 		memcpy(ev->comm, r->comm, LC_COMM_LEN);
-	memcpy(&ev->fork, &r->fork, len);
-	memset((char *)&ev->fork + len, 0, size - LC_EVENT_HEADER_SIZE - len);
+	/*
+	 * The union as a whole, from its offset: an exec payload runs past
+	 * the first member, which FORTIFY_SOURCE would take for an overflow.
+	 */
+	dst = (char *)ev + LC_EVENT_HEADER_SIZE;
+	memcpy(dst, (const char *)r + offsetof(struct lc_record, fork), len);
+	memset(dst + len, 0, size - LC_EVENT_HEADER_SIZE - len);
 	return size;
 }
