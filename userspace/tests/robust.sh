@@ -38,6 +38,16 @@ err() {
 	same "$tmp/err" "$tmp/want" "$1: stderr"
 }
 
+# started FILE: wait (up to 3 s) until FILE has something: by then the
+# reader has printed what it read, so its handlers are in place
+started() {
+	n=0
+	while [ ! -s "$1" ] && [ $n -lt 30 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
 # finish PID NAME: PID must end within 3 s (else it is killed); its status
 finish() {
 	n=0
@@ -59,18 +69,22 @@ st=$dir/story.txt
 for sig in INT TERM HUP; do
 	for how in "-f -i $st" "-f --new -i $st" "-f -i $dir/recorded-6.1-stories.bin"; do
 		# shellcheck disable=SC2086
+		rm -f "$tmp/out"
 		"$bin" $how >"$tmp/out" 2>"$tmp/err" &
 		pid=$!
-		sleep 0.4
+		started "$tmp/out"
+		sleep 0.3
 		kill -"$sig" $pid
 		finish $pid "$how, SIG$sig"
 		got=$?
 		[ $got -eq 0 ] && ok || ko "$how, SIG$sig: exit $got"
 		[ -s "$tmp/err" ] && ko "$how, SIG$sig: $(cat "$tmp/err")" || ok
 	done
+	rm -f "$tmp/out"
 	"$bin" -f --json -i - <"$st" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	sleep 0.4
+	started "$tmp/out"
+	sleep 0.3
 	kill -"$sig" $pid
 	finish $pid "-f -i - <file, SIG$sig"
 	got=$?

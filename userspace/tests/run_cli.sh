@@ -177,12 +177,17 @@ printf 'lifecycle 1\n%s\n' "1 1 0 setsid 5 5 1 0 sh sid=5" >"$tmp/fifo"
 wait $fpid
 got=$?
 if [ $got -eq 0 ] && grep -q "new session 5" "$tmp/out"; then ok; else ko "-f on a FIFO: exit $got"; fi
+rm -f "$tmp/out"
 "$bin" -f -i "$tmp/fifo" >"$tmp/out" 2>&1 &
 fpid=$!
-sleep 0.3
+exec 3>"$tmp/fifo"
+printf 'lifecycle 1\n%s\n' "1 1 0 setsid 5 5 1 0 sh sid=5" >&3
+n=0	# the record is out: the reader's handlers are in place
+while [ ! -s "$tmp/out" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 kill -INT $fpid
 wait $fpid
 got=$?
+exec 3>&-
 if [ $got -eq 0 ]; then ok; else ko "-f after SIGINT: exit $got"; fi
 
 # -f reads a FIFO playing the binary stream as it reads the module's
