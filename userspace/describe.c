@@ -120,6 +120,12 @@ static bool zero_width(unsigned int cp)
 	       (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff;
 }
 
+/**
+ * sb_width() - the columns a buffer takes on a terminal
+ * @b: the buffer (escapes are ASCII; UTF-8 is there only when b->utf8)
+ *
+ * Return: the width, wide characters counting two, combining marks none.
+ */
 size_t sb_width(const struct sb *b)
 {
 	const unsigned char *p = (const unsigned char *)b->buf;

@@ -86,6 +86,16 @@ static int add_comm(struct filter *f, char *comm)
 	return 0;
 }
 
+/**
+ * filter_add_comms() - -c: more comms to match
+ * @f: the filter
+ * @list: comma-separated names, split in place (kept as they are)
+ * @bad: set to the name refused
+ * @why: set to why
+ *
+ * Return: 0, or -1 for an empty name, one of 16 bytes or more (a comm
+ * never has that many), or more than FILTER_MAX names.
+ */
 int filter_add_comms(struct filter *f, char *list, const char **bad,
 		     const char **why)
 {

@@ -193,6 +193,12 @@ static void jw_quote(struct jw *w, const char *str)
 	jw_putc(w, '"');
 }
 
+/**
+ * jw_utf8() - whether a string is all valid UTF-8
+ * @str: the string
+ *
+ * Return: true when jw_string() writes it without loss.
+ */
 bool jw_utf8(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -211,6 +217,11 @@ bool jw_utf8(const char *str)
 	return true;
 }
 
+/**
+ * jw_b64() - a string value: the bytes of @str in base64 (RFC 4648)
+ * @w: the writer
+ * @str: the bytes, up to their NUL
+ */
 void jw_b64(struct jw *w, const char *str)
 {
 	static const char tab[] =

@@ -76,6 +76,11 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	return 0;
 }
 
+/**
+ * stream_init() - a stream with no file, fed by stream_feed()
+ * @s: the stream
+ * @name: its name in messages
+ */
 void stream_init(struct stream *s, const char *name)
 {
 	memset(s, 0, sizeof(*s));
@@ -84,6 +89,10 @@ void stream_init(struct stream *s, const char *name)
 	lc_parser_init(&s->p, name, false);
 }
 
+/**
+ * stream_close() - close the stream's file, if it has one
+ * @s: the stream
+ */
 void stream_close(struct stream *s)
 {
 	if (s->fd >= 0)
@@ -345,6 +354,16 @@ static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
 	}
 }
 
+/**
+ * stream_feed() - hand bytes to a stream
+ * @s: the stream
+ * @data: the bytes, any piece of the input
+ * @len: how many
+ * @fn: called with every record they complete
+ * @ctx: passed to @fn
+ *
+ * Return: 0, or -1 after a fatal (or, when strict, any) error.
+ */
 int stream_feed(struct stream *s, const void *data, size_t len,
 		stream_fn fn, void *ctx)
 {
@@ -365,6 +384,16 @@ int stream_feed(struct stream *s, const void *data, size_t len,
 	return 0;
 }
 
+/**
+ * stream_pump() - wait for input, then read what there is
+ * @s: the stream
+ * @timeout_ms: how long to wait at most; -1 for ever
+ * @wait_mask: the signal mask while waiting (the only time signals come)
+ * @fn: called with every record
+ * @ctx: passed to @fn
+ *
+ * Return: 0, or -1 after printing an error.
+ */
 int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 		stream_fn fn, void *ctx)
 {
@@ -373,6 +402,16 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 	return stream_drain(s, fn, ctx);
 }
 
+/**
+ * stream_read_all() - read to the end of the input
+ * @s: the stream
+ * @fn: called with every record
+ * @ctx: passed to @fn
+ *
+ * A pipe is waited for; the end is where read() returns 0.
+ *
+ * Return: 0, or -1 after printing an error.
+ */
 int stream_read_all(struct stream *s, stream_fn fn, void *ctx)
 {
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
@@ -390,6 +429,18 @@ int stream_read_all(struct stream *s, stream_fn fn, void *ctx)
 	}
 }
 
+/**
+ * stream_finish() - the end of the input
+ * @s: the stream
+ * @fn: called with a last line that had no newline, when it parses
+ * @ctx: passed to @fn
+ *
+ * What is left in the buffer is a record cut short: it is reported as a
+ * damaged spot, as is the spot being skipped.  A text without its header
+ * line is an error.
+ *
+ * Return: 0, or -1 after printing an error.
+ */
 int stream_finish(struct stream *s, stream_fn fn, void *ctx)
 {
 	int ret = 0;

@@ -110,6 +110,11 @@ int tl_set_wall(struct tl *t)
 	return 0;
 }
 
+/**
+ * tl_origin() - the time origin: the first record read, shown or not
+ * @t: the timeline
+ * @r: a record; only the first one counts
+ */
 void tl_origin(struct tl *t, const struct lc_record *r)
 {
 	if (t->t0 == LC_NONE)
@@ -298,6 +303,14 @@ void tl_print_all(struct tl *t, const struct lc_record *recs,
 #define TLW_NONE	(~0ULL)
 #define TLW_NAMES_MIN	8192
 
+/**
+ * tlw_init() - a window of records before the timeline
+ * @w: the window
+ * @t: the timeline the records go to
+ * @cap: records it holds; an exit is joined with a reap within as many
+ *
+ * Return: 0, or -1 when out of memory.
+ */
 int tlw_init(struct tl_window *w, struct tl *t, size_t cap)
 {
 	memset(w, 0, sizeof(*w));
@@ -312,6 +325,10 @@ int tlw_init(struct tl_window *w, struct tl *t, size_t cap)
 	return -1;
 }
 
+/**
+ * tlw_free() - free a window (tlw_flush() it first)
+ * @w: the window
+ */
 void tlw_free(struct tl_window *w)
 {
 	free(w->v);
@@ -367,6 +384,15 @@ static void tlw_pop(struct tl_window *w)
 		tlw_prune(w);
 }
 
+/**
+ * tlw_push() - one more record, in the input's order
+ * @w: the window
+ * @r: the record
+ * @show: whether it is printed (all records teach names and parents)
+ *
+ * The oldest record leaves the window when it is full, printed with the
+ * reap that ended it when that came in time.
+ */
 void tlw_push(struct tl_window *w, const struct lc_record *r, bool show)
 {
 	unsigned long long k = w->head + w->n;
@@ -396,6 +422,10 @@ void tlw_push(struct tl_window *w, const struct lc_record *r, bool show)
 	}
 }
 
+/**
+ * tlw_flush() - print every record still in the window
+ * @w: the window
+ */
 void tlw_flush(struct tl_window *w)
 {
 	while (w->n)
