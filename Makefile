@@ -15,6 +15,7 @@
 #   make install         the module (for KDIR), the reader and its man page
 #   make dkms-install    the module under DKMS (rebuilt for new kernels)
 #   make dkms-remove     and out again
+#   make deb             Debian packages lifecycle-dkms and lifecycle in build/deb/
 #   make clean
 
 # The same as PACKAGE_VERSION in dkms.conf (scripts/dkms-check.sh checks).
@@ -112,6 +113,10 @@ dkms-remove:
 dkms-check:
 	scripts/dkms-check.sh
 
+# Debian packages (scripts/mkdeb.sh): built in a copy under build/deb/.
+deb:
+	scripts/mkdeb.sh
+
 clean:
 	-[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C userspace clean
@@ -119,4 +124,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module userspace modules-all kmod selftests vm check check-debug check-docs checkpatch demo demo-run clean \
-	tutorial install uninstall dkms-install dkms-remove dkms-check
+	tutorial install uninstall dkms-install dkms-remove dkms-check deb

@@ -11,7 +11,8 @@ linux-headers-amd64 linux-image-amd64
 linux-headers-6.12-amd64 linux-image-6.12-amd64
 linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64
 qemu-system-x86 busybox-static bpftrace linux-source-6.12
-clang dkms forkstat auditd trace-cmd rt-tests"
+clang dkms forkstat auditd trace-cmd rt-tests
+debhelper dh-dkms lintian"
 
 # Optional: the debug kernel (KASAN, lockdep, ...) packaged next to the
 # project, see ../shared/kernels/README.md.  Installed when present.
