@@ -150,6 +150,7 @@ static int good(struct stream *s, const struct lc_record *r, stream_fn fn,
 {
 	skip_report(s);
 	s->last_seq = r->seq;
+	s->last_ts = r->ts_ns;
 	return fn(ctx, r);
 }
 
@@ -212,6 +213,32 @@ static int stream_lines(struct stream *s, stream_fn fn, void *ctx)
 }
 
 /*
+ * Whether the bytes at off are the event after r (seq + 1, no earlier
+ * time): two events in a row do not come from garbage, so a candidate
+ * they confirm is taken even when the last good seq (damaged itself,
+ * perhaps) says otherwise.
+ */
+static bool chained(struct stream *s, size_t off, const struct lc_record *r)
+{
+	static union {
+		struct lc_event ev;
+		char raw[LC_LINE_MAX];
+	} u;
+	struct lc_parser p = s->p;
+	struct lc_record next;
+	unsigned short sz;
+
+	if (s->len - off < 8)
+		return false;
+	memcpy(&sz, s->buf + off, sizeof(sz));
+	if (lc_check_event_size(&p, sz) || s->len - off < sz)
+		return false;
+	memcpy(u.raw, s->buf + off, sz);
+	return !u.ev.reserved && lc_parse_event(&p, &u.ev, sz, &next) == 1 &&
+	       next.seq == r->seq + 1 && next.ts_ns >= r->ts_ns;
+}
+
+/*
  * The event at off, when its bytes are all there: 1 and *r for a good
  * one, -1 for a damaged one (p->err set; *skip: how far to move on), 0
  * when more bytes are needed.
@@ -227,25 +254,42 @@ static int one_event(struct stream *s, size_t off, struct lc_record *r,
 	size_t size, have = s->len - off;
 	unsigned short sz;
 
+	*skip = 1;
+	if (have < 8 && s->at_end && have) {
+		snprintf(s->p.err, sizeof(s->p.err), "truncated event");
+		return -1;
+	}
 	if (have < 8)
 		return 0;
 	memcpy(&sz, s->buf + off, sizeof(sz));
 	size = sz;
-	*skip = 1;
 	if (lc_check_event_size(&s->p, size))
 		return -1;
-	if (have < size)
+	if (have < size && !s->at_end)
 		return 0;
+	if (have < size) {	/* cut short, or a size that is garbage */
+		snprintf(s->p.err, sizeof(s->p.err), "truncated event");
+		return -1;
+	}
 	if ((uintptr_t)ev & 7) {
 		memcpy(u.raw, ev, size);
 		ev = &u.ev;
 	}
-	/* the size was plausible: a bad event is skipped as a whole */
-	*skip = s->skipping ? 1 : size;
+	/*
+	 * A bad event may have a bad size too: look for the next good one
+	 * from the next byte on (in a stream that is only cut, that is where
+	 * this one ends).
+	 */
 	if (lc_parse_event(&s->p, ev, size, r) < 0)
 		return -1;
-	/* while resynchronising, only an event after the last one will do */
-	if (s->skipping && s->last_seq >= 0 && r->seq <= s->last_seq) {
+	/*
+	 * While resynchronising, bytes that happen to parse must also look
+	 * like the next event: reserved 0, a later seq (by less than 2^32: a
+	 * gap the module tells with a lost event) and no earlier time.
+	 */
+	if (s->skipping && (ev->reserved || (s->last_seq >= 0 &&
+	    (r->seq <= s->last_seq || r->seq - s->last_seq > (1LL << 32) ||
+	     r->ts_ns < s->last_ts))) && !chained(s, off + size, r)) {
 		snprintf(s->p.err, sizeof(s->p.err), "event out of order");
 		return -1;
 	}
@@ -452,10 +496,9 @@ int stream_finish(struct stream *s, stream_fn fn, void *ctx)
 		return fatal(s, s->buf, s->len);
 	}
 	if (s->mode == STREAM_BINARY && s->len) {
-		snprintf(s->p.err, sizeof(s->p.err), "truncated event");
-		if (!s->skipping)
-			s->p.lineno++;
-		ret = skip_add(s, s->p.lineno, s->off, s->len);
+		/* what is left may still hold events after a false size */
+		s->at_end = true;
+		ret = stream_events(s, fn, ctx);
 	} else if (s->len && !s->discard) {
 		/* a last line without its newline: cut short, or typed so */
 		ret = one_line(s, s->buf, s->len, fn, ctx);

@@ -28,6 +28,7 @@ struct stream {
 	bool strict;		/* stop at the first damaged spot */
 	bool discard;		/* text: dropping an overlong line */
 	bool skipping;		/* inside a damaged spot */
+	bool at_end;		/* no more bytes will come */
 	enum stream_mode mode;
 	struct lc_parser p;
 	unsigned long damaged;	/* damaged spots reported */
@@ -35,6 +36,7 @@ struct stream {
 	unsigned long long skip_off;	/* binary: offset of the spot */
 	unsigned long long skipped;	/* lines (text) or bytes (binary) */
 	long long last_seq;	/* of the last good record, or -1 */
+	long long last_ts;	/* and its time */
 	unsigned long long off;	/* stream offset of buf[0] */
 	char skip_why[LC_ERR_LEN];
 	size_t len;

@@ -64,6 +64,9 @@ finish() {
 
 st=$dir/story.txt
 
+# the size of the event at byte offset $2 of file $1
+evsize() { od -An -tu2 -j"$2" -N2 "$1" | tr -d ' '; }
+
 # 1. lifecycle -f on a plain file, stdin from a file, with --new, on a
 #    binary recording: SIGINT, SIGTERM and SIGHUP end it, and so does -t
 for sig in INT TERM HUP; do
@@ -135,6 +138,22 @@ same "$tmp/out" "$tmp/want" "text cut short: the other records"
 expect 1 "huge line" "$bin" --json -i "$tmp/long.txt"
 err "huge line" "lifecycle: $tmp/long.txt:4: line too long (over 65536 bytes); skipped 1 line"
 same "$tmp/out" "$dir/story.json" "huge line: every record"
+# a size that is wrong but possible, near the end: the events after it
+# are still found
+b=$dir/recorded-6.1-stories.bin
+off=8 k=1
+nev=$(wc -l <"${b%.bin}.json")
+while [ $k -lt $((nev - 3)) ]; do
+	off=$((off + $(evsize "$b" $off)))
+	k=$((k + 1))
+done
+sz=$(evsize "$b" $off)
+{ head -c $off "$b"; printf '\000\004'; tail -c +$((off + 3)) "$b"; } >"$tmp/late.bin"
+expect 1 "a false size near the end" "$bin" --json -i "$tmp/late.bin"
+err "a false size near the end" "lifecycle: $tmp/late.bin:$k: truncated event; skipped $sz bytes at offset $off"
+sed "${k}d" "${b%.bin}.json" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "a false size near the end: the other records"
+
 # follow mode on a pipe that ends in the middle of a record
 mkfifo "$tmp/fifo"
 "$bin" -f --json -i "$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
