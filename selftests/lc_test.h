@@ -269,7 +269,7 @@ static inline const char *lc_str(const struct lc_rec *r, const char *key)
 }
 
 /* A numeric value (decimal or 0x hex); -1000000 if absent or "-". */
-#define LC_NONE		(-1000000LL)
+#define LC_MISSING		(-1000000LL)
 static inline long long lc_num(const struct lc_rec *r, const char *key)
 {
 	const char *v = lc_str(r, key);
@@ -277,11 +277,11 @@ static inline long long lc_num(const struct lc_rec *r, const char *key)
 	long long n;
 
 	if (!v || !*v || !strcmp(v, "-"))
-		return LC_NONE;
+		return LC_MISSING;
 	errno = 0;
 	n = strtoll(v, &end, 0);
 	if (errno || *end)
-		return LC_NONE;
+		return LC_MISSING;
 	return n;
 }
 

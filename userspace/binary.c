@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The binary stream of /proc/lifecycle (LC_IOC_BINARY): struct lc_event in,
- * struct lc_record out, exactly as lc_parse_line() reads the same record's
+ * struct lc_entry out, exactly as lc_parse_line() reads the same record's
  * text line.  Every value is checked against the same ranges and tables as
  * the text, and a record the text parser would refuse is refused here with
  * the same kind of message.  The formatting is all on this side.
@@ -60,7 +60,7 @@ static void argv_raw(const char *v, size_t len, struct lc_argv *a)
 }
 
 static int exit_fields(struct lc_parser *p, const struct lc_event *ev,
-		       struct lc_record *r)
+		       struct lc_entry *r)
 {
 	long long st = 0;
 
@@ -81,7 +81,7 @@ static int exit_fields(struct lc_parser *p, const struct lc_event *ev,
 }
 
 static int exec_fields(struct lc_parser *p, const struct lc_event *ev,
-		       size_t len, struct lc_record *r)
+		       size_t len, struct lc_entry *r)
 {
 	size_t fl = ev->exec.filename_len, al = ev->exec.argv_len;
 
@@ -111,10 +111,11 @@ static int name(struct lc_parser *p, const char *key, const char *v,
 	return 0;
 }
 
+/* On the enum, without default: an event left out fails to compile. */
 static int details(struct lc_parser *p, const struct lc_event *ev,
-		   size_t len, struct lc_record *r)
+		   size_t len, struct lc_entry *r)
 {
-	switch (r->type) {
+	switch ((enum lc_event_type)r->type) {
 	case LC_EV_FORK:
 		r->fork.clone_flags = ev->fork.clone_flags;
 		if (ev->fork.clone_flags > (unsigned long long)U63)
@@ -177,9 +178,10 @@ static int details(struct lc_parser *p, const struct lc_event *ev,
 	}
 	case LC_EV_LOST:
 		return num(p, "count", ev->lost.count, U63, &r->lost.count);
-	default:
-		return lc_fail(p, "internal error");
+	case LC_EV_COUNT:	/* refused with the type, before this */
+		break;
 	}
+	return lc_fail(p, "internal error");
 }
 
 /**
@@ -221,7 +223,7 @@ int lc_check_event_size(struct lc_parser *p, size_t size)
  * Return: 1, or -1 with p->err set.
  */
 int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
-		   size_t len, struct lc_record *r)
+		   size_t len, struct lc_entry *r)
 {
 	size_t comm_len;
 

@@ -67,6 +67,6 @@ int cmd_journal(struct opts *o);
 bool rotate_is_dir(const char *path);
 struct stream;
 int rotate_read_dir(struct stream *s, const char *dir, bool strict,
-		    int (*fn)(void *ctx, const struct lc_record *r), void *ctx);
+		    int (*fn)(void *ctx, const struct lc_entry *r), void *ctx);
 
 #endif /* LC_CLI_H */

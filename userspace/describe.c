@@ -13,8 +13,8 @@
 
 struct tl_line {
 	const struct tl *t;
-	const struct lc_record *r;
-	const struct lc_record *reap;
+	const struct lc_entry *r;
+	const struct lc_entry *reap;
 	struct sb *d;
 };
 
@@ -185,7 +185,7 @@ const char *tl_arrow(const struct tl *t)
 
 static void d_fork(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 	bool thread = r->fork.thread == 1;
 
 	sb_add(l->d, "child %lld%s of %lld", r->pid,
@@ -199,7 +199,7 @@ static void d_fork(struct tl_line *l)
 
 static void d_exec(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 	const struct lc_argv *a = &r->exec.argv;
 	const char *s = a->buf;
 	int i;
@@ -220,7 +220,7 @@ static void d_exec(struct tl_line *l)
 		sb_add(l->d, " (from thread %lld)", r->exec.old_pid);
 }
 
-static void d_reaped(struct tl_line *l, const struct lc_record *rp)
+static void d_reaped(struct tl_line *l, const struct lc_entry *rp)
 {
 	const char *how = rp->reap.how ? rp->reap.how : "unknown";
 
@@ -263,7 +263,7 @@ static void d_status(struct tl_line *l, long long code, long long sig,
 
 static void d_exit(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 
 	if (r->exit.group_dead == 0)
 		sb_add(l->d, "thread ");
@@ -278,7 +278,7 @@ static void d_exit(struct tl_line *l)
 
 static void d_reparent(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 	const struct pid_info *e = pidmap_get(&l->t->names, r->tgid);
 	long long born = e && e->parent >= 0 ? e->parent : r->reparent.old_ppid;
 	bool init = r->reparent.reason && !strcmp(r->reparent.reason, "init");
@@ -301,7 +301,7 @@ static void d_reparent(struct tl_line *l)
 
 static void d_signal(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 
 	sb_add(l->d, "signal ");
 	sb_sig(l->d, r->sig.signal);
@@ -317,7 +317,7 @@ static void d_signal(struct tl_line *l)
 
 static void d_stop(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 
 	if (r->type == LC_EV_CONT) {
 		sb_add(l->d, "continued");
@@ -339,7 +339,7 @@ static char letter(long long c)
 
 static void d_state(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 
 	sb_add(l->d, "state %c %s %c", letter(r->state.from), tl_arrow(l->t),
 	       letter(r->state.to));
@@ -351,7 +351,7 @@ static void d_state(struct tl_line *l)
 
 static void d_other(struct tl_line *l)
 {
-	const struct lc_record *r = l->r;
+	const struct lc_entry *r = l->r;
 
 	switch (r->type) {
 	case LC_EV_REAP:
@@ -387,8 +387,8 @@ static void details(struct tl_line *l)
 		d_other(l);
 }
 
-void describe(const struct tl *t, const struct lc_record *r,
-	      const struct lc_record *reap, struct sb *out)
+void describe(const struct tl *t, const struct lc_entry *r,
+	      const struct lc_entry *reap, struct sb *out)
 {
 	struct tl_line l = { .t = t, .r = r, .reap = reap, .d = out };
 

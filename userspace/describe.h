@@ -29,7 +29,7 @@ size_t sb_width(const struct sb *b);
 /* "->", or an arrow glyph when UTF-8 is allowed */
 const char *tl_arrow(const struct tl *t);
 /* the details of r (with reap joined onto an exit) appended to out */
-void describe(const struct tl *t, const struct lc_record *r,
-	      const struct lc_record *reap, struct sb *out);
+void describe(const struct tl *t, const struct lc_entry *r,
+	      const struct lc_entry *reap, struct sb *out);
 
 #endif /* LC_DESCRIBE_H */

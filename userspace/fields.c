@@ -45,7 +45,7 @@ static const struct names result_extra = { result_extra_v, 1 };
 static const struct names reason_names = { reason_v, ARRAY_SIZE(reason_v) };
 static const struct names result_names = { result_v, ARRAY_SIZE(result_v) };
 
-#define FD(u, k, t, m, nm) { #k, t, offsetof(struct lc_record, u.k), m, nm }
+#define FD(u, k, t, m, nm) { #k, t, offsetof(struct lc_entry, u.k), m, nm }
 #define NUM(u, k, m)	FD(u, k, F_NUM, m, NULL)
 #define BOOL(u, k)	FD(u, k, F_BOOL, 1, NULL)
 #define PID(u, k)	NUM(u, k, LC_PID_MAX)
@@ -264,7 +264,7 @@ static int set_null(const struct fdesc *f, void *dst)
 }
 
 static int field_value(struct lc_parser *p, const struct fdesc *f,
-		       const char *v, struct lc_record *r)
+		       const char *v, struct lc_entry *r)
 {
 	void *dst = (char *)r + f->off;
 
@@ -295,7 +295,7 @@ static int field_value(struct lc_parser *p, const struct fdesc *f,
 }
 
 static int detail_field(struct lc_parser *p, const struct fdesc *f,
-			char *tok, struct lc_record *r)
+			char *tok, struct lc_entry *r)
 {
 	char *eq = strchr(tok, '=');
 	size_t klen = strlen(f->key);
@@ -307,7 +307,7 @@ static int detail_field(struct lc_parser *p, const struct fdesc *f,
 }
 
 int lc_details(struct lc_parser *p, char **tok, int ntok,
-	       struct lc_record *r)
+	       struct lc_entry *r)
 {
 	const struct fdesc *f = event_fields[r->type];
 	int i;

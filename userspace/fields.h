@@ -8,10 +8,6 @@
 
 #include "parse.h"
 
-/* set p->err; returns -1 */
-__printf(2, 3) int lc_fail(struct lc_parser *p, const char *fmt, ...);
-/* a token for a message: cut short, unprintable bytes as \xHH */
-const char *lc_quote(struct lc_parser *p, const char *v);
 /* v as a number in 0..max (hex when hex) into *out; 0 or lc_fail() */
 int lc_num_value(struct lc_parser *p, const char *key, const char *v,
 		 int hex, long long max, long long *out);
@@ -20,7 +16,7 @@ int lc_str_value(struct lc_parser *p, const char *key, const char *v,
 		 size_t cap, char *out);
 /* the ntok key=value tokens after the prefix, for r->type */
 int lc_details(struct lc_parser *p, char **tok, int ntok,
-	       struct lc_record *r);
+	       struct lc_entry *r);
 
 /* a binary event's value as the text writes it: NULL when out of range */
 const char *lc_reap_name(unsigned int how);

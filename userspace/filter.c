@@ -132,7 +132,7 @@ int filter_set_events(struct filter *f, char *list, const char **bad)
 	return each_item(list, bad, add_event, f);
 }
 
-static bool filter_test(struct filter *f, const struct lc_record *r);
+static bool filter_test(struct filter *f, const struct lc_entry *r);
 
 static bool comm_match(const struct filter *f, const char *comm)
 {
@@ -144,7 +144,7 @@ static bool comm_match(const struct filter *f, const char *comm)
 	return false;
 }
 
-static void follow_fork(struct filter *f, const struct lc_record *r)
+static void follow_fork(struct filter *f, const struct lc_entry *r)
 {
 	bool from_tracked;
 
@@ -165,7 +165,7 @@ static bool tracked_or_root(const struct pid_info *e, const void *arg)
 }
 
 /* a reaped process forks no more: forget it once its reap is shown */
-static void forget(struct filter *f, const struct lc_record *r)
+static void forget(struct filter *f, const struct lc_entry *r)
 {
 	struct pid_info *e = pidmap_get(&f->procs, r->tgid);
 
@@ -178,7 +178,7 @@ static void forget(struct filter *f, const struct lc_record *r)
 	}
 }
 
-bool filter_match(struct filter *f, const struct lc_record *r)
+bool filter_match(struct filter *f, const struct lc_entry *r)
 {
 	bool ret;
 
@@ -189,7 +189,7 @@ bool filter_match(struct filter *f, const struct lc_record *r)
 	return ret;
 }
 
-static bool filter_test(struct filter *f, const struct lc_record *r)
+static bool filter_test(struct filter *f, const struct lc_entry *r)
 {
 	if (f->npids && r->type == LC_EV_FORK)
 		follow_fork(f, r);

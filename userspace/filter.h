@@ -36,7 +36,7 @@ int filter_set_events(struct filter *f, char *list, const char **bad);
  * Call for every record, in order: fork records extend the -p set, so
  * descendants are followed even when they reparent away.
  */
-bool filter_match(struct filter *f, const struct lc_record *r);
+bool filter_match(struct filter *f, const struct lc_entry *r);
 bool filter_tracks(const struct filter *f, long long tgid);
 
 #endif /* LC_FILTER_H */

@@ -132,7 +132,7 @@ static void jargv(struct journal *j, const struct lc_argv *a)
 	jraw(j, "\n", 1);
 }
 
-static void jdetails(struct journal *j, const struct lc_record *r)
+static void jdetails(struct journal *j, const struct lc_entry *r)
 {
 	switch (r->type) {
 	case LC_EV_FORK:
@@ -203,7 +203,7 @@ static void jdetails(struct journal *j, const struct lc_record *r)
 }
 
 /* MESSAGE=: the timeline line, without the time and the padding */
-static void jmessage(struct journal *j, const struct lc_record *r)
+static void jmessage(struct journal *j, const struct lc_entry *r)
 {
 	const char *p;
 	bool space = false;
@@ -237,7 +237,7 @@ static void jmessage(struct journal *j, const struct lc_record *r)
  * The entry is cut short (and j->full set) only if it exceeds JBUF_LEN,
  * which no record the module writes does.
  */
-static void journal_entry(struct journal *j, const struct lc_record *r)
+static void journal_entry(struct journal *j, const struct lc_entry *r)
 {
 	j->len = 0;
 	j->full = false;
@@ -275,7 +275,7 @@ static int journal_send(struct journal *j)
 	return 0;
 }
 
-static int journal_one(void *ctx, const struct lc_record *r)
+static int journal_one(void *ctx, const struct lc_entry *r)
 {
 	struct journal *j = ctx;
 	bool show = filter_match(&j->o->filter, r);

@@ -84,7 +84,7 @@ static void argv_field(struct jw *w, const struct lc_argv *a)
 	jw_end_array(w);
 }
 
-static void fork_fields(struct jw *w, const struct lc_record *r)
+static void fork_fields(struct jw *w, const struct lc_entry *r)
 {
 	num(w, "creator_pid", r->fork.creator_pid);
 	num(w, "creator_tgid", r->fork.creator_tgid);
@@ -93,7 +93,7 @@ static void fork_fields(struct jw *w, const struct lc_record *r)
 	flag(w, "vfork", r->fork.vfork);
 }
 
-static void exec_fields(struct jw *w, const struct lc_record *r)
+static void exec_fields(struct jw *w, const struct lc_entry *r)
 {
 	const struct lc_str *f = &r->exec.filename;
 
@@ -104,7 +104,7 @@ static void exec_fields(struct jw *w, const struct lc_record *r)
 	flag(w, "argv_truncated", r->exec.argv_trunc);
 }
 
-static void exit_fields(struct jw *w, const struct lc_record *r)
+static void exit_fields(struct jw *w, const struct lc_entry *r)
 {
 	num(w, "status", r->exit.status);
 	num(w, "code", r->exit.code);
@@ -113,7 +113,7 @@ static void exit_fields(struct jw *w, const struct lc_record *r)
 	flag(w, "group_dead", r->exit.group_dead);
 }
 
-static void reap_fields(struct jw *w, const struct lc_record *r)
+static void reap_fields(struct jw *w, const struct lc_entry *r)
 {
 	num(w, "reaper_pid", r->reap.reaper_pid);
 	num(w, "reaper_tgid", r->reap.reaper_tgid);
@@ -121,7 +121,7 @@ static void reap_fields(struct jw *w, const struct lc_record *r)
 	num(w, "zombie_ns", r->reap.zombie_ns);
 }
 
-static void reparent_fields(struct jw *w, const struct lc_record *r)
+static void reparent_fields(struct jw *w, const struct lc_entry *r)
 {
 	num(w, "old_ppid", r->reparent.old_ppid);
 	num(w, "new_ppid", r->reparent.new_ppid);
@@ -129,7 +129,7 @@ static void reparent_fields(struct jw *w, const struct lc_record *r)
 	flag(w, "zombie", r->reparent.zombie);
 }
 
-static void signal_fields(struct jw *w, const struct lc_record *r)
+static void signal_fields(struct jw *w, const struct lc_entry *r)
 {
 	signal_field(w, r->sig.signal);
 	num(w, "sender_pid", r->sig.sender_pid);
@@ -145,9 +145,10 @@ static void state_letter(struct jw *w, const char *key, long long c)
 	str(w, key, c == LC_NONE ? NULL : s);
 }
 
-static void detail_fields(struct jw *w, const struct lc_record *r)
+/* On the enum, without default: an event left out fails to compile. */
+static void detail_fields(struct jw *w, const struct lc_entry *r)
 {
-	switch (r->type) {
+	switch ((enum lc_event_type)r->type) {
 	case LC_EV_FORK:
 		return fork_fields(w, r);
 	case LC_EV_EXEC:
@@ -175,12 +176,12 @@ static void detail_fields(struct jw *w, const struct lc_record *r)
 		return num(w, "prev_ns", r->state.prev_ns);
 	case LC_EV_LOST:
 		return num(w, "count", r->lost.count);
-	default:
+	case LC_EV_COUNT:	/* not an event: parse refuses it */
 		return;
 	}
 }
 
-void json_record(FILE *out, const struct lc_record *r)
+void json_record(FILE *out, const struct lc_entry *r)
 {
 	struct jw w;
 

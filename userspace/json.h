@@ -6,6 +6,6 @@
 #include "parse.h"
 
 /* one record as one JSON object on one line */
-void json_record(FILE *out, const struct lc_record *r);
+void json_record(FILE *out, const struct lc_entry *r);
 
 #endif /* LC_JSON_H */

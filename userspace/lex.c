@@ -5,8 +5,53 @@
  * small; nothing here knows what a field means.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "parse.h"
+
+/**
+ * lc_fail() - describe a parse error in p->err
+ * @p: the parser
+ * @fmt: printf format of the message
+ *
+ * Here, with the lexer, so that parse.c and fields.c both depend on this
+ * file and not on each other.
+ *
+ * Return: -1, for "return lc_fail(...)".
+ */
+int lc_fail(struct lc_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/**
+ * lc_quote() - a token for a message: cut short, unprintable bytes as \xHH
+ * @p: the parser, whose buffer holds the result
+ * @v: the token
+ *
+ * Return: p->quoted, valid until the next call.
+ */
+const char *lc_quote(struct lc_parser *p, const char *v)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	size_t o = 0;
+	int n;
+
+	for (n = 0; *s && n < 40; s++, n++) {
+		if (*s >= 0x20 && *s < 0x7f)
+			p->quoted[o++] = *s;
+		else
+			o += sprintf(p->quoted + o, "\\x%02x", *s);
+	}
+	p->quoted[o] = '\0';
+	return p->quoted;
+}
 
 static int hexval(char c)
 {

@@ -38,7 +38,7 @@ void *lc_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
 static int log_grow(struct lc_log *log)
 {
 	size_t cap = log->cap ? log->cap * 2 : 256;
-	struct lc_record *v;
+	struct lc_entry *v;
 	bool *show;
 
 	v = realloc(log->v, cap * sizeof(*v));
@@ -53,7 +53,7 @@ static int log_grow(struct lc_log *log)
 	return 0;
 }
 
-int log_append(struct lc_log *log, const struct lc_record *r, bool show)
+int log_append(struct lc_log *log, const struct lc_entry *r, bool show)
 {
 	if (log->n == log->cap && log_grow(log)) {
 		fprintf(stderr, "lifecycle: out of memory\n");

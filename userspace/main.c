@@ -388,7 +388,7 @@ struct log_ctx {
 	struct tl_window w;
 };
 
-static int log_one(void *ctx, const struct lc_record *r)
+static int log_one(void *ctx, const struct lc_entry *r)
 {
 	struct log_ctx *c = ctx;
 	bool show = filter_match(&c->o->filter, r);

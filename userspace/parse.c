@@ -16,33 +16,6 @@
 #define NPREFIX		9
 #define U63		LLONG_MAX
 
-int lc_fail(struct lc_parser *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof(p->err), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* a token for a message: cut short, unprintable bytes as \xHH */
-const char *lc_quote(struct lc_parser *p, const char *v)
-{
-	const unsigned char *s = (const unsigned char *)v;
-	size_t o = 0;
-	int n;
-
-	for (n = 0; *s && n < 40; s++, n++) {
-		if (*s >= 0x20 && *s < 0x7f)
-			p->quoted[o++] = *s;
-		else
-			o += sprintf(p->quoted + o, "\\x%02x", *s);
-	}
-	p->quoted[o] = '\0';
-	return p->quoted;
-}
-
 void lc_parser_init(struct lc_parser *p, const char *src, bool header_optional)
 {
 	memset(p, 0, sizeof(*p));
@@ -56,7 +29,7 @@ struct pfield {
 	long long max;
 };
 
-#define PF(k, m) { #k, offsetof(struct lc_record, k), m }
+#define PF(k, m) { #k, offsetof(struct lc_entry, k), m }
 
 static const struct pfield prefix_f[] = {
 	PF(seq, U63), PF(ts_ns, U63), PF(cpu, 65535), { NULL },
@@ -64,7 +37,7 @@ static const struct pfield prefix_f[] = {
 	PF(uid, 4294967295LL),
 };
 
-static int prefix(struct lc_parser *p, char **tok, struct lc_record *r)
+static int prefix(struct lc_parser *p, char **tok, struct lc_entry *r)
 {
 	const struct pfield *f;
 	int i;
@@ -132,7 +105,7 @@ static int check_line(struct lc_parser *p, const char *line, size_t len,
 }
 
 int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
-		  struct lc_record *r)
+		  struct lc_entry *r)
 {
 	char buf[LC_LINE_MAX], *tok[MAX_TOKENS];
 	int n;

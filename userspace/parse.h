@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The /proc/lifecycle line parser: text in, struct lc_record out.
+ * The /proc/lifecycle line parser: text in, struct lc_entry out.
  *
  * Numbers are kept as long long; LC_NONE stands for a "-" value (JSON null).
  * Strings are unescaped to their real bytes and NUL-terminated; a string
@@ -39,7 +39,7 @@ struct lc_argv {
 	char buf[LC_ARGV_LEN + 1];
 };
 
-struct lc_record {
+struct lc_entry {
 	long long seq, ts_ns, cpu;
 	enum lc_event_type type;
 	long long pid, tgid, ppid, uid;
@@ -108,14 +108,14 @@ void lc_parser_init(struct lc_parser *p, const char *src, bool header_optional);
  * record in *r, 0 for the header line, -1 on error with p->err set.
  */
 int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
-		  struct lc_record *r);
+		  struct lc_entry *r);
 /*
  * Decode one event of the binary stream (LC_IOC_BINARY) into *r, as
  * lc_parse_line() reads the same record's text line.  Returns 1, or -1
  * on error with p->err set.
  */
 int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
-		   size_t len, struct lc_record *r);
+		   size_t len, struct lc_entry *r);
 /* LC_BIN_MAGIC at buf (then the header is seen); 0, or -1 with p->err set */
 int lc_check_magic(struct lc_parser *p, const char *buf);
 /* an event size the stream allows; 0, or -1 with p->err set */
@@ -126,6 +126,9 @@ int lc_parse_end(struct lc_parser *p);
 const char *lc_event_name(int type);
 int lc_event_lookup(const char *name);
 
+/* lex.c: set p->err and return -1; a token quoted for such a message */
+__printf(2, 3) int lc_fail(struct lc_parser *p, const char *fmt, ...);
+const char *lc_quote(struct lc_parser *p, const char *v);
 /* \xHH-unescape in[0..len) into out (cap bytes incl. NUL); -1 on error */
 int lc_unescape(const char *in, size_t len, char *out, size_t cap,
 		const char **why);

@@ -601,7 +601,7 @@ struct seq_check {
 	unsigned long gaps;
 };
 
-static int seq_one(void *ctx, const struct lc_record *r)
+static int seq_one(void *ctx, const struct lc_entry *r)
 {
 	struct seq_check *c = ctx;
 

@@ -73,7 +73,7 @@ struct follow_ctx {
 	struct tl t;
 };
 
-static int follow_one(void *ctx, const struct lc_record *r)
+static int follow_one(void *ctx, const struct lc_entry *r)
 {
 	struct follow_ctx *c = ctx;
 
@@ -158,7 +158,7 @@ static void set_alive(struct run_ctx *c, long long tgid, bool alive)
 		c->nalive--;
 }
 
-static int run_one(void *ctx, const struct lc_record *r)
+static int run_one(void *ctx, const struct lc_entry *r)
 {
 	struct run_ctx *c = ctx;
 	bool user = filter_match(&c->o->filter, r);

@@ -145,7 +145,7 @@ static int skip_add(struct stream *s, unsigned long lineno,
 }
 
 /* a record that parsed: the damaged spot before it, if any, is over */
-static int good(struct stream *s, const struct lc_record *r, stream_fn fn,
+static int good(struct stream *s, const struct lc_entry *r, stream_fn fn,
 		void *ctx)
 {
 	skip_report(s);
@@ -165,7 +165,7 @@ static int fatal(struct stream *s, const char *buf, size_t len)
 static int one_line(struct stream *s, const char *line, size_t len,
 		    stream_fn fn, void *ctx)
 {
-	struct lc_record r;
+	struct lc_entry r;
 	int ret;
 
 	if (s->discard) {	/* the end of an overlong line */
@@ -218,14 +218,14 @@ static int stream_lines(struct stream *s, stream_fn fn, void *ctx)
  * they confirm is taken even when the last good seq (damaged itself,
  * perhaps) says otherwise.
  */
-static bool chained(struct stream *s, size_t off, const struct lc_record *r)
+static bool chained(struct stream *s, size_t off, const struct lc_entry *r)
 {
 	static union {
 		struct lc_event ev;
 		char raw[LC_LINE_MAX];
 	} u;
 	struct lc_parser p = s->p;
-	struct lc_record next;
+	struct lc_entry next;
 	unsigned short sz;
 
 	if (s->len - off < 8)
@@ -243,7 +243,7 @@ static bool chained(struct stream *s, size_t off, const struct lc_record *r)
  * one, -1 for a damaged one (p->err set; *skip: how far to move on), 0
  * when more bytes are needed.
  */
-static int one_event(struct stream *s, size_t off, struct lc_record *r,
+static int one_event(struct stream *s, size_t off, struct lc_entry *r,
 		     size_t *skip)
 {
 	static union {
@@ -300,7 +300,7 @@ static int one_event(struct stream *s, size_t off, struct lc_record *r,
 /* hand out the complete events in the buffer, keep the rest */
 static int stream_events(struct stream *s, stream_fn fn, void *ctx)
 {
-	struct lc_record r;
+	struct lc_entry r;
 	size_t off = 0, skip;
 	unsigned long lineno;
 	int ret;

@@ -43,7 +43,7 @@ struct stream {
 	char buf[STREAM_BUF] __aligned(8);
 };
 
-typedef int (*stream_fn)(void *ctx, const struct lc_record *r);
+typedef int (*stream_fn)(void *ctx, const struct lc_entry *r);
 
 /*
  * open, and with tail move to the end of the log (LC_IOC_TAIL); the module

@@ -38,7 +38,7 @@ void tl_free(struct tl *t)
 }
 
 /* first pass: learn a comm for every tgid, from the creator of a fork too */
-static void tl_learn(struct tl *t, const struct lc_record *r)
+static void tl_learn(struct tl *t, const struct lc_entry *r)
 {
 	struct pid_info *e;
 
@@ -54,7 +54,7 @@ static void tl_learn(struct tl *t, const struct lc_record *r)
 		memcpy(e->comm, r->comm, sizeof(e->comm));
 }
 
-void tl_note(struct tl *t, const struct lc_record *r)
+void tl_note(struct tl *t, const struct lc_entry *r)
 {
 	struct pid_info *e;
 
@@ -115,7 +115,7 @@ int tl_set_wall(struct tl *t)
  * @t: the timeline
  * @r: a record; only the first one counts
  */
-void tl_origin(struct tl *t, const struct lc_record *r)
+void tl_origin(struct tl *t, const struct lc_entry *r)
 {
 	if (t->t0 == LC_NONE)
 		t->t0 = r->ts_ns;
@@ -215,8 +215,8 @@ static void print_time(struct tl *t, struct line *l, long long ts)
 	put(l, " ", 1);
 }
 
-void tl_print(struct tl *t, const struct lc_record *r,
-	      const struct lc_record *reap)
+void tl_print(struct tl *t, const struct lc_entry *r,
+	      const struct lc_entry *reap)
 {
 	struct sb comm = { .utf8 = t->utf8 }, details = { .len = 0 };
 	const char *col = t->color ? ev_color[r->type] : NULL;
@@ -249,7 +249,7 @@ void tl_print(struct tl *t, const struct lc_record *r,
 }
 
 /* join[i]: index of the reap record that ends exit record i, or -1 */
-static long *join_reaps(const struct lc_record *recs, const bool *show,
+static long *join_reaps(const struct lc_entry *recs, const bool *show,
 			size_t n)
 {
 	struct pidmap open = { 0 };
@@ -275,7 +275,7 @@ static long *join_reaps(const struct lc_record *recs, const bool *show,
 	return join;
 }
 
-void tl_print_all(struct tl *t, const struct lc_record *recs,
+void tl_print_all(struct tl *t, const struct lc_entry *recs,
 		  const bool *show, size_t n)
 {
 	long *join = join_reaps(recs, show, n);
@@ -393,7 +393,7 @@ static void tlw_pop(struct tl_window *w)
  * The oldest record leaves the window when it is full, printed with the
  * reap that ended it when that came in time.
  */
-void tlw_push(struct tl_window *w, const struct lc_record *r, bool show)
+void tlw_push(struct tl_window *w, const struct lc_entry *r, bool show)
 {
 	unsigned long long k = w->head + w->n;
 	size_t i = k % w->cap;

@@ -22,17 +22,17 @@ void tl_free(struct tl *t);
 /* -T: TIME of day; 0, or -1 after a message */
 int tl_set_wall(struct tl *t);
 /* the first record read: the time origin, whatever the filter shows */
-void tl_origin(struct tl *t, const struct lc_record *r);
+void tl_origin(struct tl *t, const struct lc_entry *r);
 /* remember comms and parents: call for every record, printed or not */
-void tl_note(struct tl *t, const struct lc_record *r);
+void tl_note(struct tl *t, const struct lc_entry *r);
 /* one line; reap, when given, is joined onto an exit line */
-void tl_print(struct tl *t, const struct lc_record *r,
-	      const struct lc_record *reap);
+void tl_print(struct tl *t, const struct lc_entry *r,
+	      const struct lc_entry *reap);
 /*
  * The whole log, two passes: exits are joined with their later reap (whose
  * own line is then left out).  show[i] selects the records to print.
  */
-void tl_print_all(struct tl *t, const struct lc_record *recs,
+void tl_print_all(struct tl *t, const struct lc_entry *recs,
 		  const bool *show, size_t n);
 
 /*
@@ -42,7 +42,7 @@ void tl_print_all(struct tl *t, const struct lc_record *recs,
  */
 struct tl_window {
 	struct tl *t;
-	struct lc_record *v;	/* ring of cap records */
+	struct lc_entry *v;	/* ring of cap records */
 	unsigned char *flags;	/* TLW_SHOW, TLW_JOINED */
 	unsigned long long *join;	/* number of the joined reap, or ~0 */
 	size_t cap;
@@ -54,7 +54,7 @@ struct tl_window {
 /* 0, or -1 when out of memory */
 int tlw_init(struct tl_window *w, struct tl *t, size_t cap);
 /* every record, in order; show says whether it is printed */
-void tlw_push(struct tl_window *w, const struct lc_record *r, bool show);
+void tlw_push(struct tl_window *w, const struct lc_entry *r, bool show);
 /* print what waits */
 void tlw_flush(struct tl_window *w);
 void tlw_free(struct tl_window *w);

@@ -94,8 +94,6 @@ struct tree {
 	size_t depth, cap;
 };
 
-static const struct lineage *sort_l;
-
 static long long key_of(const struct lin_node *e, int by)
 {
 	return by == BY_CREATOR ? e->creator_tgid :
@@ -107,28 +105,32 @@ static int cmp3(long long a, long long b)
 	return a < b ? -1 : a > b;
 }
 
-static int cmp_parent(const void *a, const void *b)
+/* qsort_r() comparators; @l is the lineage the indices point into. */
+static int cmp_parent(const void *a, const void *b, void *l)
 {
+	const struct lineage *sl = l;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	const struct lin_node *x = &sort_l->v[i], *y = &sort_l->v[j];
+	const struct lin_node *x = &sl->v[i], *y = &sl->v[j];
 
 	return cmp3(x->parent, y->parent) ?: cmp3(x->birth, y->birth) ?:
 	       cmp3(x->tgid, y->tgid) ?: cmp3(i, j);
 }
 
-static int cmp_creator(const void *a, const void *b)
+static int cmp_creator(const void *a, const void *b, void *l)
 {
-	const struct lin_node *x = &sort_l->v[*(const uint32_t *)a];
-	const struct lin_node *y = &sort_l->v[*(const uint32_t *)b];
+	const struct lineage *sl = l;
+	const struct lin_node *x = &sl->v[*(const uint32_t *)a];
+	const struct lin_node *y = &sl->v[*(const uint32_t *)b];
 
-	return cmp3(x->creator_tgid, y->creator_tgid) ?: cmp_parent(a, b);
+	return cmp3(x->creator_tgid, y->creator_tgid) ?: cmp_parent(a, b, l);
 }
 
-static int cmp_tgid(const void *a, const void *b)
+static int cmp_tgid(const void *a, const void *b, void *l)
 {
+	const struct lineage *sl = l;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
 
-	return cmp3(sort_l->v[i].tgid, sort_l->v[j].tgid) ?: cmp3(i, j);
+	return cmp3(sl->v[i].tgid, sl->v[j].tgid) ?: cmp3(i, j);
 }
 
 /* the first position in order[by] whose key is key, or n */
@@ -323,7 +325,7 @@ static void json_entry(const struct lineage *l, const struct lin_node *e)
 
 static int tree_setup(struct tree *t, const struct lineage *l, bool utf8)
 {
-	static int (*const cmp[NORDERS])(const void *, const void *) = {
+	static int (*const cmp[NORDERS])(const void *, const void *, void *) = {
 		cmp_parent, cmp_creator, cmp_tgid,
 	};
 	size_t i;
@@ -336,14 +338,14 @@ static int tree_setup(struct tree *t, const struct lineage *l, bool utf8)
 	t->last = calloc(l->n + 2, sizeof(*t->last));
 	if (!t->done || !t->last)
 		return -1;
-	sort_l = l;
 	for (by = 0; by < NORDERS; by++) {
 		t->order[by] = malloc((l->n + 1) * sizeof(uint32_t));
 		if (!t->order[by])
 			return -1;
 		for (i = 0; i < l->n; i++)
 			t->order[by][i] = i;
-		qsort(t->order[by], l->n, sizeof(uint32_t), cmp[by]);
+		qsort_r(t->order[by], l->n, sizeof(uint32_t), cmp[by],
+			(void *)l);
 	}
 	return 0;
 }

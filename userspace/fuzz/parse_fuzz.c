@@ -34,7 +34,7 @@ struct ctx {
 	struct tl_window w;
 };
 
-static int one_record(void *arg, const struct lc_record *r)
+static int one_record(void *arg, const struct lc_entry *r)
 {
 	struct ctx *c = arg;
 	bool show = filter_match(&c->f, r);

@@ -33,7 +33,7 @@ static void check(int ok, const char *what, const char *file, int line)
 	fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
 }
 
-static int parse1(const char *line, struct lc_record *r, char *err)
+static int parse1(const char *line, struct lc_entry *r, char *err)
 {
 	struct lc_parser p;
 	int ret;
@@ -48,7 +48,7 @@ static int parse1(const char *line, struct lc_record *r, char *err)
 static void test_values(void)
 {
 	char err[LC_ERR_LEN], line[LC_LINE_MAX];
-	struct lc_record r;
+	struct lc_entry r;
 
 	CHECK(parse1("5 99 3 exit 10 10 1 1000 a\\x20b status=139 code=- signal=11 core=1 group_dead=1\n",
 		     &r, err) == 1);
@@ -121,7 +121,7 @@ static int load(const char *path, struct lc_log *log, char *err, size_t n)
 {
 	FILE *f = fopen(path, "r");
 	struct lc_parser p;
-	struct lc_record r;
+	struct lc_entry r;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -253,7 +253,7 @@ static int scan_fixtures(const char *dir, fixture_fn fn)
 static char *tl_one(const char *line, bool utf8)
 {
 	char err[LC_ERR_LEN], *buf = NULL;
-	struct lc_record r;
+	struct lc_entry r;
 	size_t len = 0;
 	FILE *m;
 	struct tl t;
