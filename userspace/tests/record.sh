@@ -8,26 +8,7 @@
 # socket of python3's, through LIFECYCLE_JOURNAL_SOCKET); the options'
 # usage errors.  Recording itself needs the module: scripts/deb-check.sh.
 set -u
-bin=$1
-dir=$2
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export NO_COLOR=1
-unset LIFECYCLE_PROC LIFECYCLE_DEBUGFS LIFECYCLE_BOOT_TIME
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect STATUS NAME CMD...: run CMD, check its exit status
-expect() {
-	want=$1 name=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else ko "$name: exit $got, want $want"; cat "$tmp/err" >&2; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # split BIN DIR DROP: BIN's events in three lifecycle-N.bin files, the
 # first DROP events of the second left out
@@ -107,5 +88,4 @@ want=$(grep -c ' reparent ' "$text")
 if [ "$n" -eq "$want" ]; then ok; else ko "--journal: $n reparent entries with NEW_PPID and REASON, want $want"; fi
 if grep -q '^MESSAGE=exec .*LIFECYCLE_FILENAME=/' "$tmp/entries"; then ok; else ko "--journal: no exec MESSAGE and FILENAME"; fi
 
-echo "record: $pass checks passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish record

@@ -7,30 +7,7 @@
 # wrong input never do nothing in silence.  Every check is of the exact
 # output and exit status.
 set -u
-bin=$1
-dir=$2
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export NO_COLOR=1
-unset LIFECYCLE_PROC LIFECYCLE_DEBUGFS LIFECYCLE_BOOT_TIME
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect STATUS NAME CMD...: run CMD, check its exit status
-expect() {
-	want=$1 name=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else ko "$name: exit $got, want $want"; fi
-}
-
-same() {
-	if cmp -s "$1" "$2"; then ok; else ko "$3 differs from $2"; diff "$2" "$1" | head -5 >&2; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # err NAME TEXT: stderr is exactly TEXT (one line)
 err() {
@@ -48,8 +25,8 @@ started() {
 	done
 }
 
-# finish PID NAME: PID must end within 3 s (else it is killed); its status
-finish() {
+# ended PID NAME: PID must end within 3 s (else it is killed); its status
+ended() {
 	n=0
 	while kill -0 "$1" 2>/dev/null && [ $n -lt 30 ]; do
 		sleep 0.1
@@ -78,7 +55,7 @@ for sig in INT TERM HUP; do
 		started "$tmp/out"
 		sleep 0.3
 		kill -"$sig" $pid
-		finish $pid "$how, SIG$sig"
+		ended $pid "$how, SIG$sig"
 		got=$?
 		[ $got -eq 0 ] && ok || ko "$how, SIG$sig: exit $got"
 		[ -s "$tmp/err" ] && ko "$how, SIG$sig: $(cat "$tmp/err")" || ok
@@ -89,19 +66,19 @@ for sig in INT TERM HUP; do
 	started "$tmp/out"
 	sleep 0.3
 	kill -"$sig" $pid
-	finish $pid "-f -i - <file, SIG$sig"
+	ended $pid "-f -i - <file, SIG$sig"
 	got=$?
 	[ $got -eq 0 ] && ok || ko "-f -i - <file, SIG$sig: exit $got"
 	same "$tmp/out" "$dir/story.json" "-f -i - <file, SIG$sig"
 done
 "$bin" -f -t 0.5 -i "$st" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-finish $pid "-f -t 0.5"
+ended $pid "-f -t 0.5"
 got=$?
 [ $got -eq 0 ] && ok || ko "-f -t 0.5: exit $got"
 "$bin" -f -t 0.3 --json -i - <"$st" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-finish $pid "-f -t 0.3 -i -"
+ended $pid "-f -t 0.3 -i -"
 same "$tmp/out" "$dir/story.json" "-f -t 0.3 --json -i - <file"
 
 # 3. a damaged line is skipped and reported once, with what was skipped;
@@ -159,7 +136,7 @@ mkfifo "$tmp/fifo"
 "$bin" -f --json -i "$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 head -c -30 "$st" >"$tmp/fifo"
-finish $pid "-f on a pipe cut short"
+ended $pid "-f on a pipe cut short"
 got=$?
 [ $got -eq 1 ] && ok || ko "-f on a pipe cut short: exit $got, want 1"
 err "-f on a pipe cut short" "lifecycle: $tmp/fifo:10: reap: missing field 'how'; skipped 1 line"
@@ -167,7 +144,7 @@ bin1=$dir/recorded-6.1-stories.bin
 "$bin" -f --json -i "$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 head -c -5 "$bin1" >"$tmp/fifo"
-finish $pid "-f on a binary pipe cut short"
+ended $pid "-f on a binary pipe cut short"
 got=$?
 [ $got -eq 1 ] && ok || ko "-f on a binary pipe cut short: exit $got, want 1"
 n=$(wc -l <"${bin1%.bin}.json")
@@ -347,5 +324,4 @@ printf '%s\n' "           TIME EVENT    PID     PPID    COMM             DETAILS
 	"22:14:13.004100 signal   4169    4100    bash             signal SIGCHLD from 4170 (ls) to the group: delivered" >"$tmp/want"
 same "$tmp/out" "$tmp/want" "-T"
 
-echo "robust: $pass checks passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish robust

@@ -6,29 +6,7 @@
 # NAME.timeline without; bad/NAME.txt must exit 1 with exactly
 # "lifecycle: PATH:" followed by bad/NAME.err on stderr.
 set -u
-bin=$1
-dir=$2
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export NO_COLOR=1
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect STATUS NAME CMD...: run CMD, check its exit status
-expect() {
-	want=$1 name=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else ko "$name: exit $got, want $want"; fi
-}
-
-same() {
-	if cmp -s "$1" "$2"; then ok; else ko "$3 differs from $2"; diff "$2" "$1" | head -5 >&2; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # NAME.bin is the binary stream of the records in NAME.txt: the same output
 for t in "$dir"/*.txt "$dir"/*.bin; do
@@ -201,5 +179,4 @@ for t in "$dir"/*.bin; do
 	same "$tmp/out" "${t%.bin}.json" "-f on a FIFO of $t"
 done
 
-echo "run_cli: $pass checks passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish run_cli
