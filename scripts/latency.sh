@@ -164,6 +164,26 @@ EOF
 	wait 2> /dev/null || true
 }
 
+# tally FILE CMD...: append "o" to FILE when CMD succeeds, "e" when not
+tally() {
+	local f=$1
+
+	shift
+	if "$@"; then printf o; else printf e; fi >> "$f"
+}
+
+# One round of the control loop: select, drop, clear.
+control_round() {
+	echo "track pid $$" > "$DBG/control" &&
+		echo "track off" > "$DBG/control" &&
+		echo clear > "$DBG/control"
+}
+
+# One round of the debugfs loop: every file, read whole.
+debugfs_round() {
+	cat "$DBG/stats" "$DBG/lineage" "$DBG/state" > /dev/null
+}
+
 # The load of one rt phase; every loop is a background job of this shell.
 # The control and cat loops note each round in $OUT/NAME.track and .cat:
 # "o" when every write or read worked, "e" when one failed (always,
@@ -176,24 +196,11 @@ rt_load_start() {
 	LOAD+=("$!")
 	(while :; do /bin/true; done) &
 	LOAD+=("$!")
-	(while :; do
-		if echo "track pid $$" > "$DBG/control" &&
-		   echo "track off" > "$DBG/control" &&
-		   echo clear > "$DBG/control"; then
-			printf o
-		else
-			printf e
-		fi >> "$OUT/$name.track"
-	done) 2> /dev/null &
+	(while :; do tally "$OUT/$name.track" control_round; done) \
+		2> /dev/null &
 	LOAD+=("$!")
-	(while :; do
-		if cat "$DBG/stats" "$DBG/lineage" "$DBG/state" > /dev/null
-		then
-			printf o
-		else
-			printf e
-		fi >> "$OUT/$name.cat"
-	done) 2> /dev/null &
+	(while :; do tally "$OUT/$name.cat" debugfs_round; done) \
+		2> /dev/null &
 	LOAD+=("$!")
 	if [ "$with_module" = 1 ]; then
 		"$ROOT/userspace/lifecycle" -f --new > /dev/null \

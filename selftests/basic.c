@@ -85,11 +85,8 @@ TEST_F(basic, fork_appears)
 	int status;
 	pid_t child;
 
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (child == 0)
-		_exit(0);
-	ASSERT_EQ(child, waitpid(child, &status, 0));
+	child = lc_run_exit(0, &status);
+	ASSERT_LT(0, child);
 	ASSERT_EQ(0, status);
 	check_life(_metadata, &self->log, child, status);
 }
@@ -136,11 +133,8 @@ TEST_F(basic, exit_code)
 	int status;
 	pid_t child;
 
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (child == 0)
-		_exit(3);
-	ASSERT_EQ(child, waitpid(child, &status, 0));
+	child = lc_run_exit(3, &status);
+	ASSERT_LT(0, child);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(3, WEXITSTATUS(status));
 	check_life(_metadata, &self->log, child, status);

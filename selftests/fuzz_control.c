@@ -84,11 +84,8 @@ TEST(control_garbage)
 	ASSERT_EQ(10, write(fd, "events all", 10));
 	close(fd);
 
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (child == 0)
-		_exit(5);
-	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	child = lc_run_exit(5, NULL);
+	ASSERT_LT(0, child);
 	r = lc_wait(&log, 0, "reap", child, LC_TIMEOUT_MS);
 	ASSERT_NE(NULL, r);
 	r = lc_find(&log, 0, "exit", child);

@@ -485,22 +485,47 @@ static inline pid_t lc_reap(pid_t pid, int *status, int timeout_ms)
 	return -1;
 }
 
+/*
+ * Fork a child that exits with @code at once, and reap it: its pid, or -1;
+ * its wait status in *@status unless that is NULL.
+ */
+static inline pid_t lc_run_exit(int code, int *status)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(code);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (status)
+		*status = st;
+	return pid;
+}
+
+/* Read @path into @buf, NUL-terminated: the bytes read, or -1. */
+static inline ssize_t lc_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
 /* The state letter of /proc/@pid/stat ('?' if unreadable). */
 static inline char lc_proc_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
-	int fd;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lc_read_file(path, buf, sizeof(buf)) <= 0)
 		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	return p && p[1] && p[2] ? p[2] : '?';
 }

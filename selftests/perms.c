@@ -64,11 +64,8 @@ TEST(non_root_sees_own_uid_only)
 		ASSERT_EQ(0, WEXITSTATUS(status))
 			TH_LOG("1 setuid, 7 open failed");
 	}
-	root_child = fork();
-	ASSERT_GE(root_child, 0);
-	if (root_child == 0)
-		_exit(3);
-	ASSERT_EQ(root_child, waitpid(root_child, &status, 0));
+	root_child = lc_run_exit(3, &status);
+	ASSERT_LT(0, root_child);
 	ASSERT_EQ(0, lc_sync_wake(down[1], 'g'));
 	ASSERT_EQ(reader, waitpid(reader, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));

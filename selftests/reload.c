@@ -69,17 +69,9 @@ static bool cmdline_param(const char *key, char *out, size_t size)
 	char buf[4096], *p;
 	size_t klen = strlen(key), o = 0;
 	bool quoted = false;
-	ssize_t n;
-	int fd;
 
-	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lc_read_file("/proc/cmdline", buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	for (p = buf; (p = strstr(p, key)); p += klen) {
 		if ((p == buf || p[-1] == ' ') && p[klen] == '=')
 			break;
@@ -272,11 +264,8 @@ static void check_fresh(struct __test_metadata *_metadata)
 	pid_t child;
 
 	ASSERT_EQ(0, lc_open(&log));
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (child == 0)
-		_exit(0);
-	ASSERT_EQ(child, waitpid(child, NULL, 0));
+	child = lc_run_exit(0, NULL);
+	ASSERT_LT(0, child);
 	r = lc_wait(&log, 0, "reap", child, LC_TIMEOUT_MS);
 	EXPECT_TRUE(log.header_seen);
 	EXPECT_NE(NULL, r);

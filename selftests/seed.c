@@ -341,18 +341,10 @@ TEST_F(seed, wait_ret_sh)
 static bool ignores(pid_t pid, int sig)
 {
 	char path[64], buf[2048], *p;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lc_read_file(path, buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	p = strstr(buf, "SigIgn:");
 	return p && (strtoull(p + 7, NULL, 16) >> (sig - 1) & 1);
 }

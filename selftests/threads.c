@@ -24,17 +24,9 @@ LC_LOG_SETUP(threads);
 static int nr_threads(void)
 {
 	char buf[4096], *p;
-	ssize_t n;
-	int fd;
 
-	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lc_read_file("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	p = strstr(buf, "\nThreads:");
 	return p ? atoi(p + 9) : -1;
 }
