@@ -214,6 +214,7 @@ run_step() {
 		step "selftests build" make -C selftests
 		selftests_on "$DEBUG_KVER" ;;
 	dkms)	step "dkms build (6.1, 6.12)" scripts/dkms-check.sh ;;
+	deb)	step "deb packages: build, lintian, install/upgrade/remove in VMs (6.1, 6.12)" scripts/deb-check.sh ;;
 	validate)
 		for k in $KVERS; do
 			step "validate against bpftrace on $k" \
@@ -280,7 +281,7 @@ main() {
 		make -s -C selftests > /dev/null 2>&1
 		debug_start
 		for s in pins checkpatch kernel-doc userspace selftests stories \
-			validate dkms tutorial; do
+			validate dkms deb tutorial; do
 			run_step "$s"
 		done
 		debug_collect
