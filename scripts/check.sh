@@ -4,7 +4,7 @@
 # check.sh [STEP...] - everything "make check" checks.
 #
 # STEPs: deps build pins checkpatch kernel-doc userspace selftests stories
-# validate dkms tutorial debug (default: all of them).  "debug" builds the
+# validate latency dkms deb tutorial debug (default: all of them).  "debug" builds the
 # module for the debug kernel (KASAN, lockdep, kmemleak, DEBUG_ATOMIC_SLEEP;
 # install-deps installs it from ../shared/kernels when that is there) and
 # runs the selftests on it, with a kmemleak scan at the end; the default
@@ -222,6 +222,21 @@ run_step() {
 			sed -n '/^  event /,/RESULT/p' \
 				"$LOGS/validate_against_bpftrace_on_$k.log"
 		done ;;
+	latency)
+		if k=$(scripts/kmod.sh default 6.12); then
+			step "latency: track pid among 1,000 processes on $k" \
+				scripts/latency.sh track "$k"
+			sed -n 's/^\(PASS\|FAIL\): /    /p' "$LOGS"/latency_*_on_"$k".log
+		else
+			bad "latency: no 6.12 kernel"
+		fi
+		if k=$(scripts/kmod.sh default rt 2> /dev/null); then
+			step "latency: cyclictest with and without on $k" \
+				scripts/latency.sh rt "$k"
+			sed -n 's/^\(PASS\|FAIL\): /    /p' "$LOGS"/latency_*_on_"$k".log
+		else
+			echo "SKIP: latency on PREEMPT_RT: no 6.12-rt kernel"
+		fi ;;
 	stories)
 		make -s -C userspace > /dev/null 2>&1 ||
 			bad "stories: the reader does not build"
@@ -281,7 +296,7 @@ main() {
 		make -s -C selftests > /dev/null 2>&1
 		debug_start
 		for s in pins checkpatch kernel-doc userspace selftests stories \
-			validate dkms deb tutorial; do
+			validate latency dkms deb tutorial; do
 			run_step "$s"
 		done
 		debug_collect
