@@ -150,6 +150,8 @@ record_twice() {
 journal_matches() {
 	local snap=/tmp/snap.bin jpid i
 	mkdir -p /run/systemd/journal
+	# journald wants a cgroup hierarchy, which vm-init does not mount
+	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
 	/lib/systemd/systemd-journald &
 	jpid=$!
 	for i in $(seq 1 100); do
