@@ -58,8 +58,9 @@ check:
 	scripts/check.sh
 
 # The tutorial's experiments and the DKMS build, on every kernel.
+# The tutorial, DKMS, and the Debian packages in VMs (deb: about an hour).
 check-docs:
-	scripts/check.sh deps build tutorial dkms
+	scripts/check.sh deps build tutorial dkms deb
 
 # The debug kernel is plain 6.12.N (no Debian suffix), from ../shared/kernels.
 check-debug:
