@@ -57,8 +57,8 @@ vm: kmod
 check:
 	scripts/check.sh
 
-# The tutorial's experiments and the DKMS build, on every kernel.
-# The tutorial, DKMS, and the Debian packages in VMs (deb: about an hour).
+# The tutorial's experiments and the DKMS build, on every kernel, and the
+# Debian packages installed in VMs (deb: about an hour under TCG).
 check-docs:
 	scripts/check.sh deps build tutorial dkms deb
 
