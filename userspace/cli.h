@@ -5,7 +5,9 @@
 #ifndef LC_CLI_H
 #define LC_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include "filter.h"
 
 #define LC_PROC_PATH	"/proc/lifecycle"
@@ -31,6 +33,10 @@ struct opts {
 	unsigned long max_files;	/* --max-files, or 0: the default */
 	bool journal;		/* --journal */
 };
+
+/* catch.c: the stop signals, delivered only while waiting (ppoll) */
+void lc_catch(const int *sigs, size_t n, void (*fn)(int), sigset_t *old,
+	      sigset_t *wait_mask);
 
 /* the recorders' long options (rotate.c, journal.c) */
 enum lc_record_opt {

@@ -322,18 +322,8 @@ static int journal_open(struct journal *j)
 static void journal_signals(sigset_t *wait_mask)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
-	size_t i;
 
-	sigemptyset(&block);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(&block, sigs[i]);
-	sigprocmask(SIG_BLOCK, &block, wait_mask);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		sigaction(sigs[i], &sa, NULL);
-		sigdelset(wait_mask, sigs[i]);
-	}
+	lc_catch(sigs, ARRAY_SIZE(sigs), on_signal, NULL, wait_mask);
 }
 
 static long long now_ms(void)

@@ -438,20 +438,9 @@ static ssize_t rot_events(struct rot *r, const char *buf, size_t len)
 /* SIGINT, SIGTERM and SIGALRM (-t) stop it; they arrive only in ppoll() */
 static void setup_signals(long long timeout_ms, sigset_t *wait_mask)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGALRM };
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGALRM);
-	sigprocmask(SIG_BLOCK, &block, wait_mask);
-	sigdelset(wait_mask, SIGINT);
-	sigdelset(wait_mask, SIGTERM);
-	sigdelset(wait_mask, SIGALRM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
+	lc_catch(sigs, ARRAY_SIZE(sigs), on_signal, NULL, wait_mask);
 	if (timeout_ms >= 0)
 		alarm(timeout_ms ? (timeout_ms + 999) / 1000 : 1);
 }

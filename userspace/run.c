@@ -48,19 +48,8 @@ static void on_signal(int sig)
 static void setup_signals(sigset_t *old, sigset_t *wait_mask)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
-	size_t i;
 
-	sigemptyset(&block);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(&block, sigs[i]);
-	sigprocmask(SIG_BLOCK, &block, old);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	*wait_mask = *old;
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigdelset(wait_mask, sigs[i]);
+	lc_catch(sigs, ARRAY_SIZE(sigs), on_signal, old, wait_mask);
 }
 
 static const char *source(const struct opts *o)
