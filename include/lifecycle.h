@@ -106,6 +106,7 @@
  *   module/trace.c     lc_trace_record(): lifecycle's own trace events
  *   userspace/binary.c the binary stream's payload, back to a record
  *   userspace/json.c   the JSON object's keys
+ *   userspace/journal.c the journal entry's LIFECYCLE_* fields
  * and these tables must gain a name: LC_EVENT_NAMES (below), the module's
  * counter names (module/stats.c, a static_assert checks), and the trace
  * event (module/trace.h); a payload type goes in LC_EVENT_PAYLOADS.

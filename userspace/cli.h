@@ -34,9 +34,10 @@ struct opts {
 	bool journal;		/* --journal */
 };
 
-/* catch.c: the stop signals, delivered only while waiting (ppoll) */
+/* sysio.c: the stop signals, delivered only while waiting (ppoll) */
 void lc_catch(const int *sigs, size_t n, void (*fn)(int), sigset_t *old,
 	      sigset_t *wait_mask);
+int lc_write_all(int fd, const char *buf, size_t len);
 
 /* the recorders' long options (rotate.c, journal.c) */
 enum lc_record_opt {

@@ -132,9 +132,10 @@ static void jargv(struct journal *j, const struct lc_argv *a)
 	jraw(j, "\n", 1);
 }
 
+/* On the enum, without default: an event left out fails to compile. */
 static void jdetails(struct journal *j, const struct lc_entry *r)
 {
-	switch (r->type) {
+	switch ((enum lc_event_type)r->type) {
 	case LC_EV_FORK:
 		jnum(j, "CREATOR_PID", r->fork.creator_pid);
 		jnum(j, "CREATOR_TGID", r->fork.creator_tgid);
@@ -197,7 +198,7 @@ static void jdetails(struct journal *j, const struct lc_entry *r)
 	case LC_EV_LOST:
 		jnum(j, "COUNT", r->lost.count);
 		break;
-	default:
+	case LC_EV_COUNT:	/* not an event: parse refuses it */
 		break;
 	}
 }

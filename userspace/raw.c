@@ -29,22 +29,6 @@ static int fail(const char *what)
 	return 1;
 }
 
-static int write_all(const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(STDOUT_FILENO, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* SIGINT, SIGTERM and SIGALRM (-t) stop it; they arrive only in ppoll() */
 static void setup_signals(long long timeout_ms, sigset_t *wait_mask)
 {
@@ -85,7 +69,7 @@ static int copy(int fd, const sigset_t *wait_mask)
 			return fail("read");
 		if (!n)
 			return 0;	/* the end, or the module went away */
-		if (write_all(buf, n))
+		if (lc_write_all(STDOUT_FILENO, buf, n))
 			return fail("write");
 	}
 	return 0;

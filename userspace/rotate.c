@@ -295,22 +295,6 @@ static void rot_prune(struct rot *r)
 	}
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* close the file (its data on disk first), and start the next one */
 static int rot_open_next(struct rot *r)
 {
@@ -330,7 +314,7 @@ static int rot_open_next(struct rot *r)
 	r->next++;
 	rot_prune(r);
 	r->size = LC_BIN_MAGIC_LEN;
-	if (write_all(r->fd, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN)) {
+	if (lc_write_all(r->fd, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN)) {
 		fprintf(stderr, "lifecycle: %s/%s: write: %m\n", r->dir, name);
 		return -1;
 	}
@@ -350,7 +334,7 @@ static int rot_write(struct rot *r, const char *buf, size_t len)
 		    (r->size + (off - start) + size > r->max_bytes &&
 		     r->size + (off - start) > LC_BIN_MAGIC_LEN)) {
 			if (r->fd >= 0 &&
-			    write_all(r->fd, buf + start, off - start))
+			    lc_write_all(r->fd, buf + start, off - start))
 				goto fail;
 			r->size += off - start;
 			start = off;
@@ -359,7 +343,7 @@ static int rot_write(struct rot *r, const char *buf, size_t len)
 		}
 		off += size;
 	}
-	if (write_all(r->fd, buf + start, off - start))
+	if (lc_write_all(r->fd, buf + start, off - start))
 		goto fail;
 	r->size += off - start;
 	return 0;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The one way the reader's commands take their stop signals: blocked at
- * all times but while waiting, so that every wait (ppoll) can be
- * interrupted and nothing else ever is.
+ * System-call helpers the reader's commands share: their stop signals,
+ * blocked at all times but while waiting, so that every wait (ppoll) can
+ * be interrupted and nothing else ever is; and a write that finishes.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <unistd.h>
 #include "cli.h"
 
 /**
@@ -33,4 +35,30 @@ void lc_catch(const int *sigs, size_t n, void (*fn)(int), sigset_t *old,
 		sigaction(sigs[i], &sa, NULL);
 		sigdelset(wait_mask, sigs[i]);
 	}
+}
+
+/**
+ * lc_write_all() - write all of @buf to @fd, again after EINTR
+ * @fd: the file
+ * @buf: the bytes
+ * @len: how many
+ *
+ * Return: 0, or -1 with errno set (ENOSPC from write(2) returning 0).
+ */
+int lc_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = ENOSPC;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
 }
