@@ -503,6 +503,21 @@ static inline pid_t lc_run_exit(int code, int *status)
 	return pid;
 }
 
+/* Stop @pid with @sig, then continue it, each seen through waitpid(). */
+static inline void lc_stop_cont(struct __test_metadata *_metadata, pid_t pid,
+				int sig)
+{
+	int status;
+
+	ASSERT_EQ(0, kill(pid, sig));
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(sig, WSTOPSIG(status));
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	ASSERT_EQ(pid, waitpid(pid, &status, WCONTINUED));
+	ASSERT_TRUE(WIFCONTINUED(status));
+}
+
 /* Read @path into @buf, NUL-terminated: the bytes read, or -1. */
 static inline ssize_t lc_read_file(const char *path, char *buf, size_t size)
 {

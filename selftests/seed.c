@@ -372,13 +372,7 @@ TEST_F(seed, intignore_py)
 	}
 
 	ASSERT_EQ(0, kill(pid, SIGINT));
-	ASSERT_EQ(0, kill(pid, SIGTSTP));
-	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
-	ASSERT_TRUE(WIFSTOPPED(status));
-	ASSERT_EQ(SIGTSTP, WSTOPSIG(status));
-	ASSERT_EQ(0, kill(pid, SIGCONT));
-	ASSERT_EQ(pid, waitpid(pid, &status, WCONTINUED));
-	ASSERT_TRUE(WIFCONTINUED(status));
+	lc_stop_cont(_metadata, pid, SIGTSTP);
 	EXPECT_NE(NULL, lc_wait(log, 0, "cont", pid, LC_TIMEOUT_MS));
 	ASSERT_EQ(0, kill(pid, SIGTERM));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));

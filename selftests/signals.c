@@ -96,13 +96,7 @@ TEST_F(stopcont, stop_continue_kill)
 	child = sleeper(false, &go);
 	ASSERT_GT(child, 0);
 
-	ASSERT_EQ(0, kill(child, SIGSTOP));
-	ASSERT_EQ(child, waitpid(child, &status, WUNTRACED));
-	ASSERT_TRUE(WIFSTOPPED(status));
-	ASSERT_EQ(SIGSTOP, WSTOPSIG(status));
-	ASSERT_EQ(0, kill(child, SIGCONT));
-	ASSERT_EQ(child, waitpid(child, &status, WCONTINUED));
-	ASSERT_TRUE(WIFCONTINUED(status));
+	lc_stop_cont(_metadata, child, SIGSTOP);
 	if (variant->settle)
 		EXPECT_NE(NULL, lc_wait(log, 0, "cont", child, LC_TIMEOUT_MS));
 	ASSERT_EQ(0, kill(child, SIGKILL));

@@ -35,6 +35,15 @@ same() {
 	if cmp -s "$1" "$2"; then ok; else ko "$3 differs from $2"; diff "$2" "$1" | head -5 >&2; fi
 }
 
+# count LINES NAME ARGS...: --json output has LINES records
+count() {
+	lines=$1 what=$2
+	shift 2
+	expect 0 "$what" "$bin" --json "$@"
+	got=$(wc -l <"$tmp/out")
+	if [ "$got" -eq "$lines" ]; then ok; else ko "$what: $got records, want $lines"; fi
+}
+
 # finish NAME: the summary line, and the status
 finish() {
 	echo "$1: $pass checks passed, $fail failed"

@@ -206,14 +206,6 @@ same "$tmp/out" "$tmp/want" "non-UTF-8 bytes in JSON"
 # 6. filters: several values, no empty one, no comm that cannot match,
 #    no option a command would ignore
 d=$dir/daemon.txt
-# count LINES NAME ARGS...: --json output has LINES records
-count() {
-	lines=$1 what=$2
-	shift 2
-	expect 0 "$what" "$bin" --json "$@"
-	got=$(wc -l <"$tmp/out")
-	if [ "$got" -eq "$lines" ]; then ok; else ko "$what: $got records, want $lines"; fi
-}
 count 12 "-c mydaemon,python3" -i "$d" -c mydaemon,python3
 count 12 "-c mydaemon -c python3" -i "$d" -c mydaemon -c python3
 count 4 "-c mydaemon,sed" -i "$d" -c mydaemon,sed

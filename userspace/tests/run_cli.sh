@@ -114,14 +114,6 @@ done
 printf 'log_used 12x\n' >"$tmp/s"
 expect 1 "stats bad value" "$bin" stats -i "$tmp/s"
 
-# count LINES NAME ARGS...: --json output has LINES records
-count() {
-	lines=$1 what=$2
-	shift 2
-	expect 0 "$what" "$bin" --json "$@"
-	got=$(wc -l <"$tmp/out")
-	if [ "$got" -eq "$lines" ]; then ok; else ko "$what: $got records, want $lines"; fi
-}
 
 d=$dir/daemon.txt
 count 10 "-p 5001" -i "$d" -p 5001
