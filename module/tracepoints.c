@@ -78,15 +78,22 @@ static void lc_tp_newtask(LC_TP_NEWTASK_ARGS)
 	lc_probe_exit();
 }
 
+/*
+ * Newest first, and an entry found is cleared: a task_struct is soon
+ * freed and allocated again at the same address, and an older entry for
+ * that address must never be taken for the new task's.
+ */
 static bool lc_newtask_find(struct lc_newtask *n, struct task_struct *child,
 			    u64 *flags)
 {
-	unsigned int i;
+	unsigned int last = READ_ONCE(n->next), i, j;
 
-	for (i = 0; i < LC_NEWTASK_RING; i++) {
+	for (i = 1; i <= LC_NEWTASK_RING; i++) {
+		j = (last - i) % LC_NEWTASK_RING;
 		/* Acquire pairs with lc_tp_newtask()'s release. */
-		if (smp_load_acquire(&n->task[i]) == child) {
-			*flags = READ_ONCE(n->flags[i]);
+		if (smp_load_acquire(&n->task[j]) == child) {
+			*flags = READ_ONCE(n->flags[j]);
+			cmpxchg(&n->task[j], child, NULL);
 			return true;
 		}
 	}
