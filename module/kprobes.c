@@ -488,10 +488,5 @@ unsigned long lc_kprobe_nmissed(int hook)
  */
 unsigned long lc_kprobe_fired(int hook)
 {
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(lc_hook_fired[hook], cpu);
-	return sum;
+	return lc_fired_sum(&lc_hook_fired[hook]);
 }

@@ -108,6 +108,22 @@ static __always_inline void lc_probe_exit(void)
 	preempt_enable_notrace();
 }
 
+/**
+ * lc_fired_sum() - a hook's fire counter summed over every CPU
+ * @fired: the counter lc_probe_enter() increments
+ *
+ * Return: the sum; racy against probes, as statistics are.
+ */
+static inline unsigned long lc_fired_sum(unsigned long __percpu *fired)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(fired, cpu);
+	return sum;
+}
+
 /* params.c */
 extern unsigned int lc_log_size;
 extern unsigned int lc_lineage_size;

@@ -494,12 +494,7 @@ bool lc_tracepoint_live(const char *name)
  */
 unsigned long lc_tracepoint_fired(unsigned int i)
 {
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(lc_tp_fired[i], cpu);
-	return sum;
+	return lc_fired_sum(&lc_tp_fired[i]);
 }
 
 /**
