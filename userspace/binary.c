@@ -232,7 +232,7 @@ int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 		return -1;
 	if (len != ev->size)
 		return lc_fail(p, "event size %u in %zu bytes", ev->size, len);
-	memset(r, 0, sizeof(*r));
+	lc_entry_init(r);
 	if (ev->type >= LC_EV_COUNT)
 		return lc_fail(p, "unknown event type %u", ev->type);
 	r->type = ev->type;

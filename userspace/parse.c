@@ -104,6 +104,13 @@ static int check_line(struct lc_parser *p, const char *line, size_t len,
 	return 0;
 }
 
+void lc_entry_init(struct lc_entry *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->start_ns = LC_NONE;
+	r->parent_start_ns = LC_NONE;
+}
+
 int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
 		  struct lc_entry *r)
 {
@@ -125,7 +132,7 @@ int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
 	if (n < NPREFIX)
 		return lc_fail(p, "%d fields, a record has at least %d", n,
 			       NPREFIX);
-	memset(r, 0, sizeof(*r));
+	lc_entry_init(r);
 	if (prefix(p, tok, r) || lc_details(p, tok + NPREFIX, n - NPREFIX, r))
 		return -1;
 	return 1;

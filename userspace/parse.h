@@ -39,15 +39,24 @@ struct lc_argv {
 	char buf[LC_ARGV_LEN + 1];
 };
 
+/*
+ * One record.  start_ns is the process's start (its leader's
+ * start_boottime), parent_start_ns its real parent's: with the stream's
+ * boot id, (boot_id, tgid, start_ns) names one process across pid reuse.
+ * The *_start_ns of other processes named by an event, and exit's age_ns,
+ * are LC_NONE where unknown (recordings made before they existed).
+ */
 struct lc_entry {
 	long long seq, ts_ns, cpu;
 	enum lc_event_type type;
 	long long pid, tgid, ppid, uid;
 	char comm[LC_COMM_LEN];
+	long long start_ns, parent_start_ns;
 	union {
 		struct {
 			long long creator_pid, creator_tgid, clone_flags;
 			long long thread, vfork;
+			long long creator_start_ns;
 		} fork;
 		struct {
 			long long old_pid;
@@ -58,16 +67,19 @@ struct lc_entry {
 		} exec;
 		struct {
 			long long status, code, signal, core, group_dead;
+			long long age_ns;	/* the exiting thread's life */
 		} exit;
 		struct {
 			long long reaper_pid, reaper_tgid;
 			const char *how;
 			long long zombie_ns;
+			long long reaper_start_ns;
 		} reap;
 		struct {
 			long long old_ppid, new_ppid;
 			const char *reason;
 			long long zombie;
+			long long old_parent_start_ns;
 		} reparent;
 		struct {
 			long long signal, ptrace;
@@ -76,6 +88,7 @@ struct lc_entry {
 			long long signal, sender_pid, sender_tgid;
 			const char *result;
 			long long group;
+			long long sender_start_ns;
 		} sig;
 		struct {
 			long long sid;
@@ -98,6 +111,7 @@ struct lc_parser {
 	unsigned long lineno;
 	bool header_seen;
 	bool header_optional;	/* after LC_IOC_TAIL the header may be gone */
+	char boot_id[37];	/* the stream header's, as a UUID; "" unknown */
 	char err[LC_ERR_LEN];
 	char quoted[40 * 4 + 1];	/* scratch for messages */
 };
@@ -123,6 +137,8 @@ int lc_check_event_size(struct lc_parser *p, size_t size);
 /* end of input: -1 with p->err set when the header never came */
 int lc_parse_end(struct lc_parser *p);
 
+/* *r zeroed, with every start time and age unknown (LC_NONE) */
+void lc_entry_init(struct lc_entry *r);
 const char *lc_event_name(int type);
 int lc_event_lookup(const char *name);
 
