@@ -181,21 +181,31 @@ static void detail_fields(struct jw *w, const struct lc_entry *r)
 	}
 }
 
+/**
+ * json_record_jw() - one record as a JSON object, where @w is
+ * @w: the writer, expecting a value
+ * @r: the record
+ */
+void json_record_jw(struct jw *w, const struct lc_entry *r)
+{
+	jw_start_object(w);
+	jw_int_field(w, "seq", r->seq);
+	jw_int_field(w, "ts_ns", r->ts_ns);
+	jw_int_field(w, "cpu", r->cpu);
+	jw_string_field(w, "event", lc_event_name(r->type));
+	jw_int_field(w, "pid", r->pid);
+	jw_int_field(w, "tgid", r->tgid);
+	jw_int_field(w, "ppid", r->ppid);
+	bytes(w, "comm", r->comm);
+	jw_int_field(w, "uid", r->uid);
+	detail_fields(w, r);
+	jw_end_object(w);
+}
+
 void json_record(FILE *out, const struct lc_entry *r)
 {
 	struct jw w;
 
 	jw_init(&w, out);
-	jw_start_object(&w);
-	jw_int_field(&w, "seq", r->seq);
-	jw_int_field(&w, "ts_ns", r->ts_ns);
-	jw_int_field(&w, "cpu", r->cpu);
-	jw_string_field(&w, "event", lc_event_name(r->type));
-	jw_int_field(&w, "pid", r->pid);
-	jw_int_field(&w, "tgid", r->tgid);
-	jw_int_field(&w, "ppid", r->ppid);
-	bytes(&w, "comm", r->comm);
-	jw_int_field(&w, "uid", r->uid);
-	detail_fields(&w, r);
-	jw_end_object(&w);
+	json_record_jw(&w, r);
 }
