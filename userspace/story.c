@@ -33,14 +33,31 @@ struct story_ctx {
 	struct story_db db;
 	int sp;			/* the chosen process, once chosen */
 	struct tl t;		/* -f: the new records as timeline lines */
-	bool following;
+	unsigned long long nrecs;	/* read so far */
+	sigset_t wait_mask;	/* -f: the mask to wait with */
 };
+
+#define SETTLE_MS	100	/* -f: the log is read when this brings none */
 
 static int add_one(void *ctx, const struct lc_entry *r)
 {
 	struct story_ctx *c = ctx;
 
+	c->nrecs++;
 	return sdb_add(&c->db, r) == -2 ? -1 : 0;
+}
+
+/* -f: what the log holds now; a pipe's writer need not have ended */
+static int read_now(struct story_ctx *c, struct stream *s)
+{
+	unsigned long long before;
+	int ret;
+
+	do {
+		before = c->nrecs;
+		ret = stream_pump(s, SETTLE_MS, &c->wait_mask, add_one, c);
+	} while (!ret && !got_signal && !s->hup && c->nrecs != before);
+	return ret;
 }
 
 /* the log, to its end; 0, or -1 after a message */
@@ -55,8 +72,10 @@ static int read_log(struct story_ctx *c, struct stream *s, const char *src,
 		if (stream_open(s, src, false))
 			return -1;
 		s->strict = c->o->strict;
+		if (c->o->follow)
+			return read_now(c, s);
 		ret = stream_read_all(s, add_one, c);
-		if (!ret && !c->o->follow)
+		if (!ret)
 			ret = stream_finish(s, add_one, c);
 	}
 	*damaged = s->damaged;
@@ -156,12 +175,9 @@ static int follow_one(void *ctx, const struct lc_entry *r)
 /* -f: the story goes on until the process is reaped, a signal, or -t */
 static int follow(struct story_ctx *c, struct stream *s)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	long long end = -1, left = -1;
-	sigset_t wait_mask;
 	int ret = 0;
 
-	lc_catch(sigs, ARRAY_SIZE(sigs), on_signal, NULL, &wait_mask);
 	tl_init(&c->t, stdout, c->o->color, c->o->utf8);
 	c->t.t0 = 0;		/* seconds since boot, as the story's */
 	c->t.header_done = true;
@@ -176,7 +192,7 @@ static int follow(struct story_ctx *c, struct stream *s)
 				break;
 		}
 		ret = stream_pump(s, left > INT_MAX ? INT_MAX : (int)left,
-				  &wait_mask, follow_one, c);
+				  &c->wait_mask, follow_one, c);
 	}
 	if (!ret && s->hup)
 		ret = stream_finish(s, follow_one, c);
@@ -228,6 +244,7 @@ out:
  */
 int cmd_story(struct opts *o)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	const char *src = o->input ? o->input : lc_default_path(LC_KIND_LOG);
 	struct story_ctx c = { .o = o };
 	struct stream *s = malloc(sizeof(*s));
@@ -246,12 +263,14 @@ int cmd_story(struct opts *o)
 		return 2;
 	}
 	sdb_init(&c.db, o->root);
+	if (o->follow)
+		lc_catch(sigs, ARRAY_SIZE(sigs), on_signal, NULL, &c.wait_mask);
 	if (read_log(&c, s, src, &damaged))
 		goto out;
 	if (!o->input && read_lineage(&c, &lin_damaged))
 		goto out;
 	ret = tell(&c, !o->input);
-	if (!ret && o->follow)
+	if (!ret && o->follow && !got_signal)
 		ret = follow(&c, s);
 	if (s->damaged)
 		damaged = true;

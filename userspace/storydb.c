@@ -82,8 +82,12 @@ void sp_status(const struct sproc *p, long long *code, long long *sig,
 		(p->core == LC_NONE && st != LC_NONE && (st & 0x80));
 }
 
-/* a new process of tgid; the newest of its pid unless older than that */
-static int sp_new(struct story_db *db, long long tgid, long long start)
+/*
+ * A new process of tgid: the newest of its pid when the log tells of it
+ * (in order), or when the lineage table's is born after that one.
+ */
+static int sp_new(struct story_db *db, long long tgid, long long start,
+		  bool from_log)
 {
 	struct sproc *v = lc_grow(db->v, &db->cap, db->n, sizeof(*v), 256);
 	struct pid_info *e = pidmap_add(&db->cur, tgid);
@@ -104,7 +108,7 @@ static int sp_new(struct story_db *db, long long tgid, long long start)
 	p->fork_ts = p->first_ts = p->clone_flags = LC_NONE;
 	p->exit_ts = p->status = p->code = p->signal = LC_NONE;
 	p->core = p->age_ns = p->reap_ts = p->zombie_ns = LC_NONE;
-	if (e->idx < 0 || sp_birth(&v[e->idx]) <= sp_birth(p))
+	if (from_log || e->idx < 0 || sp_birth(&v[e->idx]) <= sp_birth(p))
 		e->idx = db->n;
 	return db->n++;
 }
@@ -126,7 +130,7 @@ static int sp_of(struct story_db *db, long long tgid, long long start,
 			p->start = start;
 		return p - db->v;
 	}
-	i = sp_new(db, tgid, start);
+	i = sp_new(db, tgid, start, true);
 	if (i >= 0)
 		db->v[i].first_ts = ts;
 	return i;
@@ -157,7 +161,7 @@ static int sp_born(struct story_db *db, const struct lc_entry *r)
 		if (par < 0)
 			return -1;
 	}
-	me = sp_new(db, r->tgid, r->start_ns);
+	me = sp_new(db, r->tgid, r->start_ns, true);
 	if (me < 0)
 		return -1;
 	p = &db->v[me];
@@ -465,7 +469,8 @@ int sdb_merge_lineage(struct story_db *db, const struct lineage *l)
 	for (i = 0; i < l->n; i++) {
 		match[i] = find_match(db, &b, &l->v[i]);
 		if (match[i] == SP_NONE)
-			match[i] = sp_new(db, l->v[i].tgid, l->v[i].birth);
+			match[i] = sp_new(db, l->v[i].tgid, l->v[i].birth,
+					  false);
 		if (match[i] < 0)
 			goto out;
 		fill(&db->v[match[i]], &l->v[i]);

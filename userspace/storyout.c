@@ -177,12 +177,16 @@ static void adopted(struct out *o, const struct lc_entry *r, int by)
 
 	sb_add(&d, "by ");
 	who(o, &d, by, r->reparent.new_ppid);
-	sb_add(&d, " [%s]; left %lld", r->reparent.reason ?
-	       r->reparent.reason : "?", r->reparent.old_ppid);
-	if (r->reparent.old_ppid == p->parent && p->parent_sp != SP_NONE &&
-	    db->v[p->parent_sp].exited &&
-	    db->v[p->parent_sp].exit_ts <= r->ts_ns)
-		sb_add(&d, ", which had exited");
+	sb_add(&d, " [%s]; left ", r->reparent.reason ?
+	       r->reparent.reason : "?");
+	if (r->reparent.old_ppid == p->parent && p->parent_sp != SP_NONE) {
+		who(o, &d, p->parent_sp, p->parent);
+		if (db->v[p->parent_sp].exited &&
+		    db->v[p->parent_sp].exit_ts <= r->ts_ns)
+			sb_add(&d, ", which had exited");
+	} else {
+		sb_add(&d, "%lld", r->reparent.old_ppid);
+	}
 	if (r->reparent.zombie == 1)
 		sb_add(&d, "; already a zombie");
 	put_line(r->ts_ns, "adopted", &d);
@@ -195,16 +199,19 @@ static void signal_line(struct out *o, const struct lc_entry *r, int other,
 	struct sb d = { .utf8 = o->st->utf8 };
 	char name[32];
 
-	sb_add(&d, "%s %s ", sig_format(name, sizeof(name), r->sig.signal),
-	       sent ? "to" : "from");
-	if (sent)
+	sb_add(&d, "%s ", sig_format(name, sizeof(name), r->sig.signal));
+	if (sent) {
+		sb_add(&d, "to %s", r->sig.group == 1 ? "the group of " : "");
 		who(o, &d, other, r->tgid);
-	else if (r->sig.sender_pid == LC_NONE || r->sig.sender_pid <= 0)
-		sb_add(&d, "the kernel");
-	else
+	} else if (r->sig.sender_pid == LC_NONE || r->sig.sender_pid <= 0) {
+		sb_add(&d, "from the kernel");
+	} else {
+		sb_add(&d, "from ");
 		who(o, &d, other, r->sig.sender_tgid);
-	sb_add(&d, "%s: %s", r->sig.group == 1 ? " to the group" : "",
-	       r->sig.result ? r->sig.result : "?");
+	}
+	if (!sent && r->sig.group == 1)
+		sb_add(&d, " to the group");
+	sb_add(&d, ": %s", r->sig.result ? r->sig.result : "?");
 	put_line(r->ts_ns, sent ? "sent" : "signal", &d);
 }
 
@@ -312,35 +319,37 @@ static void incarnations(struct out *o)
 	printf("%s\n(lifecycle story PID@START tells another)\n", d.buf);
 }
 
-static void ancestors(struct out *o)
+static void tell_ancestors(struct out *o)
 {
 	const struct story_db *db = o->st->db;
 	const struct sproc *p = &db->v[o->st->sp];
+	bool complete = p->creator_tgid == 0 || p->tgid == 1;
 	struct sb d = { .utf8 = o->st->utf8 };
 	size_t steps = 0;
 	int c = p->creator;
 
 	printf("ancestors at birth:\n");
-	while (c != SP_NONE && steps++ < db->n) {
+	if (complete)
+		printf("  none: the kernel made it\n");
+	while (!complete && c != SP_NONE && steps++ < db->n) {
 		d.len = 0;
 		d.buf[0] = '\0';
 		who(o, &d, c, db->v[c].tgid);
 		printf("  %s\n", d.buf);
 		p = &db->v[c];
-		if (p->tgid == 1 || p->creator_tgid == 0)
-			return;
+		complete = p->tgid == 1 || p->creator_tgid == 0;
 		c = p->creator;
 	}
-	if (p->creator_tgid == 0 || (p->tgid == 1 && c == SP_NONE))
+	if (complete)
 		return;
-	if (p == &db->v[o->st->sp] && p->creator_tgid < 0)
-		printf("  none known: the log begins after its birth\n");
+	if (p == &db->v[o->st->sp])
+		printf("  not known: the log begins after its birth\n");
 	else
 		printf("  (the log's edge: %d's creator is not known)\n",
 		       p->tgid);
 }
 
-static void descendants(struct out *o)
+static void tell_descendants(struct out *o)
 {
 	const struct story *st = o->st;
 	const struct sproc *p;
@@ -383,7 +392,7 @@ void story_text(const struct story *st)
 	       sp_key(&st->db->v[st->sp], key, sizeof(key)));
 	incarnations(&o);
 	events(&o);
-	ancestors(&o);
-	descendants(&o);
+	tell_ancestors(&o);
+	tell_descendants(&o);
 	tl_free(&o.t);
 }
