@@ -5,7 +5,12 @@
  * /proc/lifecycle is a text stream, modelled on /dev/kmsg.  Every open file
  * has its own cursor.  The first line of every open is the format header:
  *
- *   lifecycle 1
+ *   lifecycle 1 boot_id=6f1c0e1a-5c1e-4f43-9b0e-2b8a3f6d2c11
+ *
+ * the format version, then key=value pairs (readers ignore keys they do
+ * not know): boot_id is /proc/sys/kernel/random/boot_id, or "-" when the
+ * module could not read it.  (boot_id, tgid, start_ns) names one process
+ * across pid reuse and across recordings.
  *
  * Every following line is one record, fields separated by one space:
  *
@@ -45,6 +50,23 @@
  *   state     from to prev_ns
  *   lost      count
  *
+ * then, on every record, the process identities (added in lifecycle 1 as
+ * keys at the end; absent from older recordings):
+ *
+ *   start_ns parent_start_ns [fork: creator_start_ns]  [exit: age_ns]
+ *   [reap: reaper_start_ns]  [reparent: old_parent_start_ns]
+ *   [signal: sender_start_ns]
+ *
+ * start_ns is the process's start: its leader's start_boottime, in ns
+ * since boot like ts (/proc/PID/stat's starttime is start_ns / (1e9 /
+ * USER_HZ)).  parent_start_ns is the start of the process named by ppid,
+ * creator_start_ns the creator's, reaper_start_ns the reaper's (the
+ * process itself when autoreaped), old_parent_start_ns that of the parent
+ * it lost (new_ppid is ppid), sender_start_ns the sender's.  age_ns is
+ * the exiting thread's life: ts minus its own start.  "-" where the kernel
+ * did not have the process at hand (a lost record, a reap seen only when
+ * the task was freed).
+ *
  * Booleans are 0 or 1.  Readers must ignore keys they do not know; keys are
  * only ever added at the end.  A "lost" record is synthesised for a reader
  * the writer overtook: its seq is the first lost record's and the next
@@ -62,10 +84,14 @@
  * may move back within the bytes the last read() returned, which are then
  * read again (head and tail do this); any other seek fails with ESPIPE.
  *
- * The binary stream: LC_BIN_MAGIC (8 bytes, in place of the header line),
- * then one struct lc_event per record, each ev.size bytes: a multiple of
- * 8, at least LC_EVENT_SMALL_SIZE and at most LC_LINE_MAX (exec events
- * carry only the string bytes they use).  The same records,
+ * The binary stream: LC_BIN_MAGIC (8 bytes) and struct lc_stream_header
+ * (in place of the header line), then one struct lc_event per record,
+ * each ev.size bytes: a multiple of 8, at least LC_EVENT_SMALL_SIZE and
+ * at most LC_LINE_MAX (exec events carry only the string bytes they use).
+ * Streams recorded before the header existed start with LC_BIN_MAGIC_V1
+ * and no header.  Each event's struct lc_event_ids (the start times
+ * above) follows its payload, at lc_event_ids_offset(); an event whose
+ * size does not cover it has none (recorded before it existed).  The same records,
  * in the same order, with the same pids and visibility as the text; the
  * formatting is left to the reader.  Strings are raw bytes, not escaped:
  * comm is NUL-padded, exec.str holds filename_len bytes of filename then
@@ -81,16 +107,36 @@
 #include <linux/types.h>
 
 #define LC_FORMAT_VERSION	1
-#define LC_HEADER_FMT		"lifecycle %d\n"
+/* the version, and the boot id as /proc shows it, or "-" */
+#define LC_HEADER_FMT		"lifecycle %d boot_id=%s\n"
+#ifdef __KERNEL__
+#define LC_HEADER_FMT_ID	"lifecycle %d boot_id=%pUb\n"
+#endif
 
 #define LC_IOC_MAGIC		'L'
 #define LC_IOC_FOLLOW		_IO(LC_IOC_MAGIC, 1)
 #define LC_IOC_TAIL		_IO(LC_IOC_MAGIC, 2)
 #define LC_IOC_BINARY		_IO(LC_IOC_MAGIC, 3)
 
-/* The first 8 bytes of a binary stream; the '1' is LC_FORMAT_VERSION. */
-#define LC_BIN_MAGIC		"\177lcbin1\n"
+/*
+ * The first 8 bytes of a binary stream: v2 is followed by struct
+ * lc_stream_header, v1 (older recordings) directly by events.
+ */
+#define LC_BIN_MAGIC		"\177lcbin2\n"
+#define LC_BIN_MAGIC_V1		"\177lcbin1\n"
 #define LC_BIN_MAGIC_LEN	8
+
+/* After LC_BIN_MAGIC: size says how many bytes, this struct or larger. */
+struct lc_stream_header {
+	__u16 size;		/* bytes of this header, a multiple of 8 */
+	__u16 reserved;		/* 0 */
+	__u32 flags;		/* bit 0: boot_id is known */
+	__u8 boot_id[16];	/* /proc/sys/kernel/random/boot_id, raw */
+};
+
+#define LC_STREAM_BOOT_ID	0x1
+/* LC_BIN_MAGIC and the header: what comes before the first event */
+#define LC_BIN_PROLOGUE_LEN	(LC_BIN_MAGIC_LEN + sizeof(struct lc_stream_header))
 
 /* The longest line the module writes, newline included. */
 #define LC_LINE_MAX		2048
@@ -201,6 +247,7 @@ struct lc_exec_info {
 struct lc_exit_info {
 	__s32 status;		/* the wait status */
 	__u8 group_dead;
+	__u64 age_ns;		/* valid only with struct lc_event_ids */
 };
 
 struct lc_reap_info {
@@ -282,8 +329,38 @@ struct lc_event {
 	LC_EVENT_PAYLOADS;	/* fork, exec, ...: by type */
 };
 
-/* Bytes of every event but exec: the header and the largest small member. */
+/*
+ * Every event's process identities, after its payload: ns since boot, 0
+ * for unknown ("-" in the text).  peer_start_ns is the start of the
+ * process the event names besides the subject and its parent: fork's
+ * creator, reap's reaper, reparent's old parent, signal's sender.
+ */
+struct lc_event_ids {
+	__u64 start_ns;
+	__u64 parent_start_ns;
+	__u64 peer_start_ns;
+};
+
+/* Bytes of every event but exec: the header, the largest small member, ids. */
 #define LC_EVENT_HEADER_SIZE	56
-#define LC_EVENT_SMALL_SIZE	80
+#define LC_EVENT_PAYLOAD_SIZE	24
+/* the smallest event a reader accepts: no ids (older recordings) */
+#define LC_EVENT_MIN_SIZE	(LC_EVENT_HEADER_SIZE + LC_EVENT_PAYLOAD_SIZE)
+#define LC_EVENT_SMALL_SIZE	(LC_EVENT_HEADER_SIZE + LC_EVENT_PAYLOAD_SIZE + \
+				 sizeof(struct lc_event_ids))
+
+/* Where @ev's struct lc_event_ids starts (it is there if ev->size covers it). */
+static inline __u32 lc_event_ids_offset(const struct lc_event *ev)
+{
+	__u32 n = LC_EVENT_PAYLOAD_SIZE;
+
+	if (ev->type == LC_EV_EXEC)
+		n = __builtin_offsetof(struct lc_exec_info, str) +
+		    ev->exec.filename_len + ev->exec.argv_len;
+	n = LC_EVENT_HEADER_SIZE + n;
+	n = (n + 7) & ~7u;
+	return n < LC_EVENT_HEADER_SIZE + LC_EVENT_PAYLOAD_SIZE ?
+	       LC_EVENT_HEADER_SIZE + LC_EVENT_PAYLOAD_SIZE : n;
+}
 
 #endif /* _LIFECYCLE_H */

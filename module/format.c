@@ -175,6 +175,42 @@ static void lc_fmt_signal(const struct lc_record *r, struct lc_out *o)
 	out_kb(o, " group=", r->signal.group);
 }
 
+/* " key=" then a start time, or "-" for 0 (unknown) */
+static void out_start(struct lc_out *o, const char *key, size_t klen, u64 ns)
+{
+	out_mem(o, key, klen);
+	if (ns)
+		out_u(o, ns);
+	else
+		out_c(o, '-');
+}
+
+#define out_ks(o, key, ns)	out_start(o, key, sizeof(key) - 1, ns)
+
+/* The identities after the details: start times, and exit's age. */
+static void lc_fmt_ids(const struct lc_record *r, struct lc_out *o)
+{
+	out_ks(o, " start_ns=", r->ids.start_ns);
+	out_ks(o, " parent_start_ns=", r->ids.parent_start_ns);
+	switch (r->type) {
+	case LC_EV_FORK:
+		out_ks(o, " creator_start_ns=", r->ids.peer_start_ns);
+		break;
+	case LC_EV_EXIT:
+		out_ks(o, " age_ns=", r->ids.start_ns ? r->exit.age_ns : 0);
+		break;
+	case LC_EV_REAP:
+		out_ks(o, " reaper_start_ns=", r->ids.peer_start_ns);
+		break;
+	case LC_EV_REPARENT:
+		out_ks(o, " old_parent_start_ns=", r->ids.peer_start_ns);
+		break;
+	case LC_EV_SIGNAL:
+		out_ks(o, " sender_start_ns=", r->ids.peer_start_ns);
+		break;
+	}
+}
+
 /* On the enum, without default: an event left out fails to compile. */
 static void lc_fmt_details(const struct lc_record *r, struct lc_out *o)
 {
@@ -280,14 +316,16 @@ int lc_format(const struct lc_record *r, char *buf, size_t size)
 	else
 		out_esc(&o, r->comm, strnlen(r->comm, LC_COMM_LEN), false);
 	lc_fmt_details(r, &o);
+	lc_fmt_ids(r, &o);
 	*o.p++ = '\n';
 	*o.p = '\0';
 	return o.p - buf;
 }
 
 static_assert(offsetof(struct lc_event, fork) == LC_EVENT_HEADER_SIZE);
-static_assert(LC_EVENT_HEADER_SIZE + sizeof_field(struct lc_event, reap) ==
-	      LC_EVENT_SMALL_SIZE);
+static_assert(sizeof_field(struct lc_event, reap) == LC_EVENT_PAYLOAD_SIZE);
+static_assert(sizeof_field(struct lc_event, exit) <= LC_EVENT_PAYLOAD_SIZE);
+static_assert(sizeof(struct lc_stream_header) % 8 == 0);
 static_assert(sizeof_field(struct lc_event, fork) <=
 	      sizeof_field(struct lc_event, reap));
 static_assert(sizeof_field(struct lc_event, signal) <=
@@ -299,8 +337,7 @@ static_assert(sizeof_field(struct lc_event, lost) <=
 static_assert(sizeof(struct lc_event) % 8 == 0);
 
 /* The kernel's record and the stream's event share their payload types. */
-static_assert(sizeof_field(struct lc_record, reap) <= LC_SMALL_PAYLOAD &&
-	      LC_EVENT_HEADER_SIZE + LC_SMALL_PAYLOAD <= LC_EVENT_SMALL_SIZE);
+static_assert(sizeof_field(struct lc_record, reap) <= LC_SMALL_PAYLOAD);
 static_assert(sizeof_field(struct lc_record, exec) ==
 	      sizeof_field(struct lc_event, exec));
 static_assert(offsetof(struct lc_record, fork) % 8 == 0);
@@ -311,22 +348,23 @@ static_assert(offsetof(struct lc_record, fork) % 8 == 0);
  * @ev: output, 8-byte aligned, sizeof(*ev) bytes of room
  *
  * The header is filled field by field, the payload copied in one piece
- * (the same type on both sides) and the rest, up to ev->size, zeroed: no
- * stale buffer bytes leak out.
+ * (the same type on both sides), the rest up to the ids zeroed (no stale
+ * buffer bytes leak out), then the ids at lc_event_ids_offset().
  *
  * Return: ev->size, the bytes used.
  */
 size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 {
-	size_t len = LC_SMALL_PAYLOAD, size = LC_EVENT_SMALL_SIZE;
+	size_t len = LC_SMALL_PAYLOAD, ids = LC_EVENT_MIN_SIZE, size;
 	char *dst;
 
 	if (r->type == LC_EV_EXEC) {
 		len = offsetof(struct lc_exec_info, str) +
 		      r->exec.filename_len + r->exec.argv_len;
-		size = max_t(size_t, size,
-			     round_up(LC_EVENT_HEADER_SIZE + len, 8));
+		ids = max_t(size_t, ids,
+			    round_up(LC_EVENT_HEADER_SIZE + len, 8));
 	}
+	size = ids + sizeof(struct lc_event_ids);
 	ev->size = size;
 	ev->type = r->type;
 	ev->reserved = 0;
@@ -347,6 +385,7 @@ size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 	 */
 	dst = (char *)ev + LC_EVENT_HEADER_SIZE;
 	memcpy(dst, (const char *)r + offsetof(struct lc_record, fork), len);
-	memset(dst + len, 0, size - LC_EVENT_HEADER_SIZE - len);
+	memset(dst + len, 0, ids - LC_EVENT_HEADER_SIZE - len);
+	memcpy((char *)ev + ids, &r->ids, sizeof(r->ids));
 	return size;
 }

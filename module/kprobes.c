@@ -44,8 +44,9 @@ static struct task_struct *lc_arg_task(struct pt_regs *regs, unsigned int n)
 	return (struct task_struct *)regs_get_kernel_argument(regs, n);
 }
 
-/* @t's leader now has a new real_parent; @old_ppid is the one it lost. */
-static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid)
+/* @t's leader has a new real_parent; it lost @old_ppid, started @old_start */
+static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid,
+			     u64 old_start)
 {
 	struct task_struct *np;
 	struct lc_record r __uninitialized;
@@ -56,6 +57,7 @@ static void lc_emit_reparent(struct task_struct *t, pid_t old_ppid)
 	r.reparent.reason = np == task_active_pid_ns(t)->child_reaper ?
 			    LC_REPARENT_INIT : LC_REPARENT_SUBREAPER;
 	r.reparent.old_ppid = old_ppid;
+	r.ids.peer_start_ns = old_start;
 	r.reparent.zombie = t->exit_state != 0;
 	lc_emit(&r);
 	lc_lineage_reparent(t, np, r.reparent.reason, r.ts);
@@ -68,7 +70,8 @@ static int lc_kp_reparent(struct kprobe *kp, struct pt_regs *regs)
 	lc_probe_enter(&lc_hook_fired[LC_HOOK_REPARENT]);
 	/* father is NULL in the group-dead call from exit_notify(). */
 	if (father)
-		lc_emit_reparent(lc_arg_task(regs, 0), father->tgid);
+		lc_emit_reparent(lc_arg_task(regs, 0), father->tgid,
+				 lc_start_of(father));
 	lc_probe_exit();
 	return 0;
 }
@@ -101,9 +104,11 @@ static void lc_reap(struct task_struct *p)
 	if (r.reap.how == LC_REAP_AUTOREAP) {
 		r.reap.reaper_pid = p->pid;
 		r.reap.reaper_tgid = p->tgid;
+		r.ids.peer_start_ns = p->start_boottime;
 	} else {
 		r.reap.reaper_pid = current->pid;
 		r.reap.reaper_tgid = current->tgid;
+		r.ids.peer_start_ns = lc_start_of(current);
 	}
 	r.ts = ktime_get_boot_fast_ns();
 	r.reap.zombie_ns = lc_lineage_reap(p, r.ts);
@@ -254,7 +259,8 @@ void lc_kprobes_reconcile(struct task_struct *t)
 	if (!known)
 		return;
 	if (!lc_kprobe_live(LC_HOOK_REPARENT) && c.parent != c.old_parent)
-		lc_emit_reparent(t->group_leader, c.old_parent);
+		lc_emit_reparent(t->group_leader, c.old_parent,
+				 c.old_parent_start);
 	lc_emit_ids(t, &c);
 }
 

@@ -46,6 +46,7 @@ struct lc_record {
 	pid_t ppid;
 	u32 uid;
 	char comm[LC_COMM_LEN];
+	struct lc_event_ids ids;	/* start times, as the stream's */
 
 	LC_EVENT_PAYLOADS;	/* fork, exec, ...: by type */
 	struct lc_nsview nsview;	/* copied only when nslevels > 0 */
@@ -57,7 +58,7 @@ struct lc_record {
  * compiler inlines the copy; exec records and records with a pid-ns view
  * copy their real size.
  */
-#define LC_SMALL_PAYLOAD	24
+#define LC_SMALL_PAYLOAD	LC_EVENT_PAYLOAD_SIZE
 #define LC_SMALL_RECORD		(offsetof(struct lc_record, fork) + \
 				 LC_SMALL_PAYLOAD)
 
@@ -86,6 +87,20 @@ static inline size_t lc_record_size(const struct lc_record *r)
  * probes run under SRCU and may be preempted.
  */
 #define lc_rcu(p)	rcu_dereference_check(p, rcu_read_lock_any_held())
+
+/**
+ * lc_start_of() - the start of @t's process: its leader's start_boottime
+ * @t: a task, pinned or read under RCU (a probe's context)
+ *
+ * The lineage table's key with the tgid.  de_thread() gives an exec'ing
+ * thread its leader's start, so the value survives exec from a thread.
+ *
+ * Return: ns since boot.
+ */
+static inline u64 lc_start_of(struct task_struct *t)
+{
+	return READ_ONCE(t->group_leader)->start_boottime;
+}
 
 /**
  * lc_probe_enter() - start a probe body: preemption off, count the hook
@@ -166,6 +181,7 @@ void lc_lineage_reparent(struct task_struct *t, struct task_struct *np,
 			 u8 reason, u64 ts);
 struct lc_changes {
 	pid_t old_parent, parent;
+	u64 old_parent_start;
 	pid_t old_sid, sid;
 	pid_t old_pgid, pgid;
 };

@@ -429,6 +429,7 @@ bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c)
 	e = lc_find_task(t);
 	if (e) {
 		c->old_parent = e->parent_tgid;
+		c->old_parent_start = e->parent_start;
 		c->old_sid = e->sid;
 		c->old_pgid = e->pgid;
 		e->sid = c->sid;

@@ -32,6 +32,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uuid.h>
 #include <linux/mm.h>
 #include "lc.h"
 #include "stats.h"
@@ -68,6 +69,62 @@ static LIST_HEAD(lc_reader_list);
 static DEFINE_MUTEX(lc_reader_list_lock);
 static atomic64_t lc_lost_total = ATOMIC64_INIT(0);
 
+/* The boot id, read once from procfs by the first open that can. */
+static DEFINE_MUTEX(lc_boot_lock);
+static uuid_t lc_boot_id;
+static bool lc_boot_known;
+
+/*
+ * The kernel keeps the boot id in a sysctl with no exported accessor, so
+ * it is read as userspace reads it, through the opener's /proc.  An opener
+ * without one (a chroot) leaves it unknown for the next open to try.
+ */
+static void lc_boot_id_read(void)
+{
+	char buf[UUID_STRING_LEN + 1] = "";
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	mutex_lock(&lc_boot_lock);
+	if (lc_boot_known)
+		goto out;
+	f = filp_open("/proc/sys/kernel/random/boot_id", O_RDONLY, 0);
+	if (IS_ERR(f))
+		goto out;
+	n = kernel_read(f, buf, UUID_STRING_LEN, &pos);
+	filp_close(f, NULL);
+	if (n != UUID_STRING_LEN || uuid_parse(buf, &lc_boot_id))
+		goto out;
+	/* the id before the flag: pairs with the acquires of readers */
+	smp_store_release(&lc_boot_known, true);
+out:
+	mutex_unlock(&lc_boot_lock);
+}
+
+/* The stream's header: the text line, or the binary magic and header. */
+static size_t lc_stream_head(struct lc_reader *rd, char *buf, size_t room)
+{
+	/* the flag, then the id it publishes */
+	bool known = smp_load_acquire(&lc_boot_known);
+	struct lc_stream_header h = {
+		.size = sizeof(h),
+		.flags = known ? LC_STREAM_BOOT_ID : 0,
+	};
+
+	if (rd->binary) {
+		if (known)
+			memcpy(h.boot_id, &lc_boot_id, sizeof(h.boot_id));
+		memcpy(buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN);
+		memcpy(buf + LC_BIN_MAGIC_LEN, &h, sizeof(h));
+		return LC_BIN_PROLOGUE_LEN;
+	}
+	if (known)
+		return scnprintf(buf, room, LC_HEADER_FMT_ID,
+				 LC_FORMAT_VERSION, &lc_boot_id);
+	return scnprintf(buf, room, LC_HEADER_FMT, LC_FORMAT_VERSION, "-");
+}
+
 static bool lc_visible(const struct lc_reader *rd, const struct lc_record *r)
 {
 	return rd->admin || r->type == LC_EV_LOST ||
@@ -87,13 +144,7 @@ static int lc_next_line(struct lc_reader *rd)
 
 	BUILD_BUG_ON(sizeof(struct lc_event) > LC_LINE_MAX);
 	if (!rd->header_done) {
-		if (rd->binary) {
-			memcpy(line, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN);
-			rd->len += LC_BIN_MAGIC_LEN;
-		} else {
-			rd->len += scnprintf(line, room, LC_HEADER_FMT,
-					     LC_FORMAT_VERSION);
-		}
+		rd->len += lc_stream_head(rd, line, room);
 		rd->header_done = true;
 		return 1;
 	}
@@ -319,6 +370,8 @@ static int lc_proc_open(struct inode *inode, struct file *f)
 		     in_group_p(make_kgid(&init_user_ns, lc_all_gid)));
 	rd->seq = lc_log_first();
 	rd->opener = current->tgid;
+	if (!smp_load_acquire(&lc_boot_known))	/* a hint: read again locked */
+		lc_boot_id_read();
 	f->private_data = rd;
 	atomic_inc(&lc_readers);
 	mutex_lock(&lc_reader_list_lock);

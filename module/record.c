@@ -38,7 +38,8 @@ static_assert(sizeof_field(struct lc_record, lost) <= LC_SMALL_PAYLOAD);
  * @r: the record
  * @type: the event
  * @t: the task the event is about (its thread id, process id, real
- *     parent's process id, comm and uid at this moment)
+ *     parent's process id, comm and uid at this moment, and the start
+ *     times of its process and of its parent's)
  *
  * Call with the task pinned (a probe argument or current).  Probes declare
  * their record __uninitialized, so that CONFIG_INIT_STACK_ALL_ZERO does
@@ -50,23 +51,28 @@ static_assert(sizeof_field(struct lc_record, lost) <= LC_SMALL_PAYLOAD);
 void lc_record_init(struct lc_record *r, enum lc_event_type type,
 		    struct task_struct *t)
 {
-	char *end = (char *)r + offsetofend(struct lc_record, comm);
+	char *end = (char *)r + offsetofend(struct lc_record, ids);
+	struct task_struct *parent;
 	struct pid *pid;
 
 	/* Constant sizes: the compiler clears them with a few stores. */
 	if (type == LC_EV_EXEC)
 		memset(end, 0, offsetof(struct lc_record, exec.str) -
-		       offsetofend(struct lc_record, comm));
+		       offsetofend(struct lc_record, ids));
 	else
 		memset(end, 0, LC_SMALL_RECORD -
-		       offsetofend(struct lc_record, comm));
+		       offsetofend(struct lc_record, ids));
 	r->seq = 0;
 	r->ts = 0;
 	r->type = type;
 	r->cpu = raw_smp_processor_id();
 	r->pid = t->pid;
 	r->tgid = t->tgid;
-	r->ppid = lc_rcu(t->real_parent)->tgid;
+	parent = lc_rcu(t->real_parent);
+	r->ppid = parent->tgid;
+	r->ids.start_ns = lc_start_of(t);
+	r->ids.parent_start_ns = lc_start_of(parent);
+	r->ids.peer_start_ns = 0;
 	/* The initial user namespace maps every valid kuid to itself. */
 	r->uid = __kuid_val(lc_rcu(t->real_cred)->uid);
 	memcpy(r->comm, t->comm, sizeof(r->comm));

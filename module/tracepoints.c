@@ -124,6 +124,7 @@ static void lc_fork(struct task_struct *parent, struct task_struct *child)
 	lc_record_init(&r, LC_EV_FORK, child);
 	r.fork.creator_pid = parent->pid;
 	r.fork.creator_tgid = parent->tgid;
+	r.ids.peer_start_ns = lc_start_of(parent);
 	/* As clone(2) takes them: the exit signal in the low byte. */
 	r.fork.clone_flags = lc_clone_flags(child) |
 			     (child->exit_signal > 0 ? child->exit_signal : 0);
@@ -207,10 +208,10 @@ static void lc_exit(struct task_struct *p, bool dead)
 		lc_kprobes_reconcile(p);
 	lc_record_init(&r, LC_EV_EXIT, p);
 	r.exit.status = lc_wait_status(p, dead);
-	if (dead) {
-		r.ts = ktime_get_boot_fast_ns();
+	r.ts = ktime_get_boot_fast_ns();
+	r.exit.age_ns = r.ts - p->start_boottime;
+	if (dead)
 		dead = lc_lineage_exit_group(p, r.exit.status, r.ts);
-	}
 	r.exit.group_dead = dead;
 	lc_emit(&r);
 }
@@ -243,6 +244,7 @@ static void lc_signal(int sig, struct task_struct *task, int group,
 	r.signal.signal = sig;
 	r.signal.sender_pid = current->pid;
 	r.signal.sender_tgid = current->tgid;
+	r.ids.peer_start_ns = lc_start_of(current);
 	r.signal.result = result;
 	r.signal.group = !!group;
 	lc_emit(&r);
@@ -278,6 +280,7 @@ static void lc_free(struct task_struct *p)
 	r.cpu = raw_smp_processor_id();
 	r.pid = p->pid;
 	r.tgid = p->tgid;
+	r.ids.start_ns = p->start_boottime;
 	memcpy(r.comm, p->comm, sizeof(r.comm));
 	r.comm[LC_COMM_LEN - 1] = '\0';
 	r.reap.how = LC_REAP_UNKNOWN;

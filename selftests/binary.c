@@ -29,9 +29,13 @@
 struct events {
 	size_t n;
 	struct lc_event **ev;
+	struct lc_stream_header head;
 };
 
-/* Read a binary fd to its end: the magic, then whole events. */
+/*
+ * Read a binary fd to its end: the magic and the stream header, then
+ * whole events, each with its ids after the payload.
+ */
 static int read_events(int fd, struct events *e, char *buf, size_t size)
 {
 	size_t len = 0, off;
@@ -39,19 +43,37 @@ static int read_events(int fd, struct events *e, char *buf, size_t size)
 
 	while (len < size && (n = read(fd, buf + len, size - len)) > 0)
 		len += n;
-	if (n < 0 || len < LC_BIN_MAGIC_LEN ||
+	if (n < 0 || len < LC_BIN_PROLOGUE_LEN ||
 	    memcmp(buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN))
 		return -1;
-	for (off = LC_BIN_MAGIC_LEN; off < len && e->n < MAX_EVENTS;) {
+	memcpy(&e->head, buf + LC_BIN_MAGIC_LEN, sizeof(e->head));
+	if (e->head.size != sizeof(e->head))
+		return -1;
+	for (off = LC_BIN_PROLOGUE_LEN; off < len && e->n < MAX_EVENTS;) {
 		struct lc_event *ev = (struct lc_event *)(buf + off);
 
 		if (len - off < LC_EVENT_SMALL_SIZE || ev->size % 8 ||
-		    ev->size < LC_EVENT_SMALL_SIZE || ev->size > len - off)
+		    ev->size < LC_EVENT_SMALL_SIZE || ev->size > len - off ||
+		    ev->size != lc_event_ids_offset(ev) +
+				sizeof(struct lc_event_ids))
 			return -1;
 		e->ev[e->n++] = ev;
 		off += ev->size;
 	}
 	return off == len ? 0 : -1;
+}
+
+static const struct lc_event_ids *ids_of(const struct lc_event *ev)
+{
+	return (const void *)((const char *)ev + lc_event_ids_offset(ev));
+}
+
+/* a text start time: "-" (unknown) is 0, as in the binary */
+static unsigned long long start_in(const struct lc_rec *t, const char *key)
+{
+	const char *v = lc_str(t, key);
+
+	return v && strcmp(v, "-") ? strtoull(v, NULL, 10) : 0;
 }
 
 static const struct lc_event *find(const struct events *e, int type,
@@ -106,14 +128,27 @@ FIXTURE_TEARDOWN(bin)
 	lc_close(&self->log);
 }
 
-/* The magic first, then events whose seqs count up by one. */
+/*
+ * The magic and the header, with this boot's id, first; then events whose
+ * seqs count up by one.
+ */
 TEST_F(bin, magic_then_events)
 {
+	char id[64], want[40];
+	const unsigned char *b = self->e.head.boot_id;
 	size_t i;
 
 	ASSERT_EQ(0, ioctl(self->fd, LC_IOC_BINARY));
 	ASSERT_EQ(0, read_events(self->fd, &self->e, self->buf, self->size));
 	ASSERT_LT(0, self->e.n);
+	ASSERT_LT(0, lc_read_file("/proc/sys/kernel/random/boot_id", id,
+				  sizeof(id)));
+	ASSERT_EQ(LC_STREAM_BOOT_ID, self->e.head.flags);
+	snprintf(want, sizeof(want),
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+		 b[10], b[11], b[12], b[13], b[14], b[15]);
+	EXPECT_STREQ(want, id);
 	for (i = 1; i < self->e.n; i++) {
 		if (self->e.ev[i - 1]->type == LC_EV_LOST)
 			continue;
@@ -182,6 +217,12 @@ TEST_F(bin, three_children_both_ways)
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(me, ev->fork.creator_pid);
 	EXPECT_EQ(me, ev->ppid);
+	/* our start, as creator and as parent: /proc/self/stat's, in ticks */
+	EXPECT_EQ(lc_proc_starttime(me),
+		  ids_of(ev)->peer_start_ns / (1000000000 / sysconf(_SC_CLK_TCK)));
+	EXPECT_EQ(ids_of(ev)->peer_start_ns, ids_of(ev)->parent_start_ns);
+	EXPECT_LE(ids_of(ev)->peer_start_ns, ids_of(ev)->start_ns);
+	EXPECT_GE(ev->ts, ids_of(ev)->start_ns);
 	ev = find(&self->e, LC_EV_EXIT, a);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(3 << 8, ev->exit.status);
@@ -190,10 +231,15 @@ TEST_F(bin, three_children_both_ways)
 	t = text_of(&self->log, ev->seq);
 	ASSERT_NE(NULL, t);
 	EXPECT_STREQ("-", t->comm);
+	EXPECT_EQ(ev->ts - ids_of(ev)->start_ns, ev->exit.age_ns);
 	ev = find(&self->e, LC_EV_REAP, a);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(me, ev->reap.reaper_pid);
 	EXPECT_EQ(LC_REAP_WAIT, ev->reap.how);
+	EXPECT_EQ(ids_of(find(&self->e, LC_EV_FORK, a))->start_ns,
+		  ids_of(ev)->start_ns);
+	EXPECT_EQ(ids_of(find(&self->e, LC_EV_FORK, a))->peer_start_ns,
+		  ids_of(ev)->peer_start_ns);
 
 	/* b: the exec's raw strings, and its exit */
 	ev = find(&self->e, LC_EV_EXEC, b);
@@ -205,7 +251,8 @@ TEST_F(bin, three_children_both_ways)
 	EXPECT_EQ(0, memcmp(ev->exec.str + 7, argv_raw, sizeof(argv_raw)));
 	EXPECT_EQ(0, ev->exec.argv_trunc);
 	EXPECT_EQ(ev->size, (offsetof(struct lc_event, exec.str) + 7 +
-			     sizeof(argv_raw) + 7) / 8 * 8);
+			     sizeof(argv_raw) + 7) / 8 * 8 +
+			    sizeof(struct lc_event_ids));
 	t = text_of(&self->log, ev->seq);
 	ASSERT_NE(NULL, t);
 	EXPECT_STREQ("/bin/sh", lc_str(t, "filename"));
@@ -220,6 +267,8 @@ TEST_F(bin, three_children_both_ways)
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(SIGKILL, ev->signal.signal);
 	EXPECT_EQ(me, ev->signal.sender_pid);
+	EXPECT_EQ(ids_of(find(&self->e, LC_EV_FORK, a))->peer_start_ns,
+		  ids_of(ev)->peer_start_ns);
 	ev = find(&self->e, LC_EV_EXIT, c);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(SIGKILL, ev->exit.status);
@@ -237,6 +286,9 @@ TEST_F(bin, three_children_both_ways)
 		EXPECT_EQ(ev->tgid, t->tgid);
 		EXPECT_EQ(ev->ppid, t->ppid);
 		EXPECT_EQ(ev->uid, t->uid);
+		EXPECT_EQ(ids_of(ev)->start_ns, start_in(t, "start_ns"));
+		EXPECT_EQ(ids_of(ev)->parent_start_ns,
+			  start_in(t, "parent_start_ns"));
 	}
 	EXPECT_LT(8, self->e.n);
 	ASSERT_NE(NULL, find(&self->e, LC_EV_REAP, c));

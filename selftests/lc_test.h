@@ -533,6 +533,42 @@ static inline ssize_t lc_read_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
+/*
+ * The header /proc/lifecycle must start with: the version and this boot's
+ * id, as /proc/sys/kernel/random/boot_id gives it.
+ */
+static inline void lc_header(char *buf, size_t size)
+{
+	char id[64];
+
+	if (lc_read_file("/proc/sys/kernel/random/boot_id", id, sizeof(id)) <= 0)
+		snprintf(id, sizeof(id), "-");
+	id[strcspn(id, "\n")] = '\0';
+	snprintf(buf, size, LC_HEADER_FMT, LC_FORMAT_VERSION, id);
+}
+
+/*
+ * /proc/@pid/stat's starttime (field 22), in clock ticks since boot; -1
+ * if unreadable.  A record's start_ns is this times 1e9 / USER_HZ, to the
+ * tick.
+ */
+static inline long long lc_proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	long long v = -1;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (lc_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');	/* field 2, comm, may hold spaces */
+	for (i = 2; p && i < 22; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p + 1, "%lld", &v);
+	return v;
+}
+
 /* The state letter of /proc/@pid/stat ('?' if unreadable). */
 static inline char lc_proc_state(pid_t pid)
 {

@@ -98,10 +98,10 @@ FIXTURE_TEARDOWN(seek)
 TEST_F(seek, unread_and_read_again)
 {
 	char a[CHUNK], b[CHUNK], ref[2 * CHUNK];
-	char hdr[32];
+	char hdr[80];
 	ssize_t n;
 
-	snprintf(hdr, sizeof(hdr), LC_HEADER_FMT, LC_FORMAT_VERSION);
+	lc_header(hdr, sizeof(hdr));
 	ASSERT_EQ(2 * CHUNK, read_full(self->ref, ref, sizeof(ref)));
 	ASSERT_EQ(0, memcmp(ref, hdr, strlen(hdr)));
 
@@ -248,7 +248,7 @@ static int run(const char *cmd, int in, char *out, size_t outlen, char *err,
 #define TAIL	"/usr/bin/tail"
 
 FIXTURE(tools) {
-	char hdr[32];
+	char hdr[80];
 	char out[4 * LC_LINE_MAX];
 	char err[1024];
 };
@@ -259,8 +259,7 @@ FIXTURE_SETUP(tools)
 		SKIP(return, "%s missing: lifecycle.ko is not loaded", LC_PATH);
 	if (access(HEAD, X_OK) || access(TAIL, X_OK))
 		SKIP(return, "no %s or %s", HEAD, TAIL);
-	snprintf(self->hdr, sizeof(self->hdr), LC_HEADER_FMT,
-		 LC_FORMAT_VERSION);
+	lc_header(self->hdr, sizeof(self->hdr));
 }
 
 FIXTURE_TEARDOWN(tools)

@@ -184,19 +184,114 @@ static int details(struct lc_parser *p, const struct lc_event *ev,
 	return lc_fail(p, "internal error");
 }
 
-/**
- * lc_check_magic() - check the first LC_BIN_MAGIC_LEN bytes of a stream
- * @p: the parser, for its error message
- * @buf: the bytes
- *
- * Return: 0, or -1 with p->err set.
- */
-int lc_check_magic(struct lc_parser *p, const char *buf)
+/* a start time: 0 is unknown */
+static long long start_of(__u64 ns)
 {
+	return ns && ns <= U63 ? (long long)ns : LC_NONE;
+}
+
+/* struct lc_event_ids, when the event is long enough to hold them */
+static void ids(const struct lc_event *ev, size_t len, struct lc_entry *r)
+{
+	__u32 off = lc_event_ids_offset(ev);
+	struct lc_event_ids id;
+	long long peer;
+
+	if (len < off + sizeof(id)) {
+		switch (r->type) {
+		case LC_EV_FORK:
+			r->fork.creator_start_ns = LC_NONE;
+			break;
+		case LC_EV_EXIT:
+			r->exit.age_ns = LC_NONE;
+			break;
+		case LC_EV_REAP:
+			r->reap.reaper_start_ns = LC_NONE;
+			break;
+		case LC_EV_REPARENT:
+			r->reparent.old_parent_start_ns = LC_NONE;
+			break;
+		case LC_EV_SIGNAL:
+			r->sig.sender_start_ns = LC_NONE;
+			break;
+		default:	/* no start beyond the process's and parent's */
+			break;
+		}
+		return;
+	}
+	memcpy(&id, (const char *)ev + off, sizeof(id));
+	r->start_ns = start_of(id.start_ns);
+	r->parent_start_ns = start_of(id.parent_start_ns);
+	peer = start_of(id.peer_start_ns);
+	switch (r->type) {
+	case LC_EV_FORK:
+		r->fork.creator_start_ns = peer;
+		break;
+	case LC_EV_EXIT:
+		/* as the text: no age without the process's start */
+		r->exit.age_ns = r->start_ns == LC_NONE ? LC_NONE :
+				 start_of(ev->exit.age_ns);
+		break;
+	case LC_EV_REAP:
+		r->reap.reaper_start_ns = peer;
+		break;
+	case LC_EV_REPARENT:
+		r->reparent.old_parent_start_ns = peer;
+		break;
+	case LC_EV_SIGNAL:
+		r->sig.sender_start_ns = peer;
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * lc_check_magic() - check what comes before a binary stream's events
+ * @p: the parser, for its error message; its boot_id is set
+ * @buf: the first bytes of the stream
+ * @len: how many there are
+ *
+ * LC_BIN_MAGIC and struct lc_stream_header (its size from its first
+ * field), or LC_BIN_MAGIC_V1 alone (a recording from before the header).
+ *
+ * Return: the bytes to skip to the first event, 0 when @len is too short
+ * to tell, or -1 with p->err set.
+ */
+int lc_check_magic(struct lc_parser *p, const char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct lc_stream_header h;
+	char *o = p->boot_id;
+	size_t i;
+
+	if (len < LC_BIN_MAGIC_LEN)
+		return 0;
+	p->boot_id[0] = '\0';
+	if (!memcmp(buf, LC_BIN_MAGIC_V1, LC_BIN_MAGIC_LEN)) {
+		p->header_seen = true;
+		return LC_BIN_MAGIC_LEN;
+	}
 	if (memcmp(buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN))
 		return lc_fail(p, "not a lifecycle binary stream (bad magic)");
+	if (len < LC_BIN_PROLOGUE_LEN)
+		return 0;
+	memcpy(&h, buf + LC_BIN_MAGIC_LEN, sizeof(h));
+	if (h.size < sizeof(h) || h.size % 8 || h.size > LC_LINE_MAX)
+		return lc_fail(p, "bad stream header size %u", h.size);
+	if (len < (size_t)LC_BIN_MAGIC_LEN + h.size)
+		return 0;
+	if (h.flags & LC_STREAM_BOOT_ID) {
+		for (i = 0; i < sizeof(h.boot_id); i++) {
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				*o++ = '-';
+			*o++ = hex[h.boot_id[i] >> 4];
+			*o++ = hex[h.boot_id[i] & 0xf];
+		}
+		*o = '\0';
+	}
 	p->header_seen = true;
-	return 0;
+	return LC_BIN_MAGIC_LEN + h.size;
 }
 
 /**
@@ -208,7 +303,7 @@ int lc_check_magic(struct lc_parser *p, const char *buf)
  */
 int lc_check_event_size(struct lc_parser *p, size_t size)
 {
-	if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX || size % 8)
+	if (size < LC_EVENT_MIN_SIZE || size > LC_LINE_MAX || size % 8)
 		return lc_fail(p, "bad event size %zu", size);
 	return 0;
 }
@@ -233,6 +328,7 @@ int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 	if (len != ev->size)
 		return lc_fail(p, "event size %u in %zu bytes", ev->size, len);
 	lc_entry_init(r);
+	r->boot_id = p->boot_id[0] ? p->boot_id : NULL;
 	if (ev->type >= LC_EV_COUNT)
 		return lc_fail(p, "unknown event type %u", ev->type);
 	r->type = ev->type;
@@ -249,5 +345,8 @@ int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 		memcpy(r->comm, "-", 2);
 	else if (str(p, "comm", ev->comm, comm_len, r->comm, sizeof(r->comm)))
 		return -1;
-	return details(p, ev, len, r) ? -1 : 1;
+	if (details(p, ev, len, r))
+		return -1;
+	ids(ev, len, r);
+	return 1;
 }

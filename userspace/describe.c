@@ -270,6 +270,10 @@ static void d_exit(struct tl_line *l)
 	d_status(l, r->exit.code, r->exit.signal, r->exit.status);
 	if (r->exit.core == 1)
 		sb_add(l->d, ", core dumped");
+	if (r->exit.age_ns != LC_NONE) {
+		sb_add(l->d, " after ");
+		sb_dur(l->d, r->exit.age_ns);
+	}
 	if (l->reap) {
 		sb_add(l->d, "; ");
 		d_reaped(l, l->reap);

@@ -104,6 +104,45 @@ static const struct fdesc state_f[] = {
 
 static const struct fdesc lost_f[] = { NUM(lost, count, U63), END };
 
+/*
+ * The identities after the details: optional, as recordings made before
+ * them lack them (then LC_NONE).
+ */
+#define TOP(k)		{ #k, F_NUM, offsetof(struct lc_entry, k), U63, NULL }
+#define START		TOP(start_ns)
+#define PSTART		TOP(parent_start_ns)
+
+static const struct fdesc ids_f[] = { START, PSTART, END };
+
+static const struct fdesc fork_ids_f[] = {
+	START, PSTART, NUM(fork, creator_start_ns, U63), END
+};
+
+static const struct fdesc exit_ids_f[] = {
+	START, PSTART, NUM(exit, age_ns, U63), END
+};
+
+static const struct fdesc reap_ids_f[] = {
+	START, PSTART, NUM(reap, reaper_start_ns, U63), END
+};
+
+static const struct fdesc reparent_ids_f[] = {
+	START, PSTART, NUM(reparent, old_parent_start_ns, U63), END
+};
+
+static const struct fdesc sig_ids_f[] = {
+	START, PSTART, NUM(sig, sender_start_ns, U63), END
+};
+
+static const struct fdesc *const event_ids[] = {
+	[LC_EV_FORK] = fork_ids_f, [LC_EV_EXEC] = ids_f,
+	[LC_EV_EXIT] = exit_ids_f, [LC_EV_REAP] = reap_ids_f,
+	[LC_EV_REPARENT] = reparent_ids_f, [LC_EV_STOP] = ids_f,
+	[LC_EV_CONT] = ids_f, [LC_EV_SIGNAL] = sig_ids_f,
+	[LC_EV_SETSID] = ids_f, [LC_EV_SETPGID] = ids_f,
+	[LC_EV_STATE] = ids_f, [LC_EV_LOST] = ids_f,
+};
+
 static const struct fdesc *const event_fields[] = {
 	[LC_EV_FORK] = fork_f, [LC_EV_EXEC] = exec_f, [LC_EV_EXIT] = exit_f,
 	[LC_EV_REAP] = reap_f, [LC_EV_REPARENT] = reparent_f,
@@ -114,6 +153,7 @@ static const struct fdesc *const event_fields[] = {
 
 _Static_assert(ARRAY_SIZE(event_names) == LC_EV_COUNT, "event names");
 _Static_assert(ARRAY_SIZE(event_fields) == LC_EV_COUNT, "event fields");
+_Static_assert(ARRAY_SIZE(event_ids) == LC_EV_COUNT, "event ids");
 
 const char *lc_event_name(int type)
 {
@@ -306,17 +346,33 @@ static int detail_field(struct lc_parser *p, const struct fdesc *f,
 	return field_value(p, f, eq + 1, r);
 }
 
+/* whether token @tok is "@key=..." */
+static bool has_key(const char *tok, const char *key)
+{
+	size_t klen = strlen(key);
+
+	return !strncmp(tok, key, klen) && tok[klen] == '=';
+}
+
 int lc_details(struct lc_parser *p, char **tok, int ntok,
 	       struct lc_entry *r)
 {
 	const struct fdesc *f = event_fields[r->type];
-	int i;
+	int i, j;
 
 	for (i = 0; f[i].key; i++) {
 		if (i >= ntok)
 			return lc_fail(p, "%s: missing field '%s'",
 				       lc_event_name(r->type), f[i].key);
 		if (detail_field(p, &f[i], tok[i], r))
+			return -1;
+	}
+	/* the identities, in this order, each one present or not */
+	f = event_ids[r->type];
+	for (j = 0; f[j].key; j++) {
+		set_null(&f[j], (char *)r + f[j].off);
+		if (i < ntok && has_key(tok[i], f[j].key) &&
+		    detail_field(p, &f[j], tok[i++], r))
 			return -1;
 	}
 	/* later format revisions may append keys: accept, but check shape */

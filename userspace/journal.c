@@ -7,7 +7,8 @@
  * Each entry has MESSAGE= (the timeline line, without its time column:
  * the journal has the time), PRIORITY=6, SYSLOG_IDENTIFIER=lifecycle, and
  * LIFECYCLE_EVENT, _SEQ, _TS_NS, _CPU, _PID, _TGID, _PPID, _UID, _COMM,
- * then the event's details as LIFECYCLE_<KEY> with the key and the value
+ * _START_NS, _PARENT_START_NS, _BOOT_ID, then the event's details as
+ * LIFECYCLE_<KEY> with the key and the value
  * exactly as the text line of /proc/lifecycle has them (strings \xHH
  * escaped, clone_flags in hex; a "-" value is left out).  So
  * "journalctl LIFECYCLE_EVENT=reparent LIFECYCLE_NEW_PPID=1" works.
@@ -143,6 +144,7 @@ static void jdetails(struct journal *j, const struct lc_entry *r)
 			(unsigned long long)r->fork.clone_flags);
 		jnum(j, "THREAD", r->fork.thread);
 		jnum(j, "VFORK", r->fork.vfork);
+		jnum(j, "CREATOR_START_NS", r->fork.creator_start_ns);
 		break;
 	case LC_EV_EXEC:
 		jnum(j, "OLD_PID", r->exec.old_pid);
@@ -158,18 +160,21 @@ static void jdetails(struct journal *j, const struct lc_entry *r)
 		jnum(j, "SIGNAL", r->exit.signal);
 		jnum(j, "CORE", r->exit.core);
 		jnum(j, "GROUP_DEAD", r->exit.group_dead);
+		jnum(j, "AGE_NS", r->exit.age_ns);
 		break;
 	case LC_EV_REAP:
 		jnum(j, "REAPER_PID", r->reap.reaper_pid);
 		jnum(j, "REAPER_TGID", r->reap.reaper_tgid);
 		jstr(j, "HOW", r->reap.how);
 		jnum(j, "ZOMBIE_NS", r->reap.zombie_ns);
+		jnum(j, "REAPER_START_NS", r->reap.reaper_start_ns);
 		break;
 	case LC_EV_REPARENT:
 		jnum(j, "OLD_PPID", r->reparent.old_ppid);
 		jnum(j, "NEW_PPID", r->reparent.new_ppid);
 		jstr(j, "REASON", r->reparent.reason);
 		jnum(j, "ZOMBIE", r->reparent.zombie);
+		jnum(j, "OLD_PARENT_START_NS", r->reparent.old_parent_start_ns);
 		break;
 	case LC_EV_STOP:
 	case LC_EV_CONT:
@@ -182,6 +187,7 @@ static void jdetails(struct journal *j, const struct lc_entry *r)
 		jnum(j, "SENDER_TGID", r->sig.sender_tgid);
 		jstr(j, "RESULT", r->sig.result);
 		jnum(j, "GROUP", r->sig.group);
+		jnum(j, "SENDER_START_NS", r->sig.sender_start_ns);
 		break;
 	case LC_EV_SETSID:
 		jnum(j, "SID", r->setsid.sid);
@@ -253,6 +259,10 @@ static void journal_entry(struct journal *j, const struct lc_entry *r)
 	jnum(j, "PPID", r->ppid);
 	jnum(j, "UID", r->uid);
 	jstr(j, "COMM", r->comm);
+	jnum(j, "START_NS", r->start_ns);
+	jnum(j, "PARENT_START_NS", r->parent_start_ns);
+	if (r->boot_id)
+		jstr(j, "BOOT_ID", r->boot_id);
 	jdetails(j, r);
 }
 

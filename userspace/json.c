@@ -91,6 +91,7 @@ static void fork_fields(struct jw *w, const struct lc_entry *r)
 	flag(w, "thread", r->fork.thread);
 	num(w, "clone_flags", r->fork.clone_flags);
 	flag(w, "vfork", r->fork.vfork);
+	num(w, "creator_start_ns", r->fork.creator_start_ns);
 }
 
 static void exec_fields(struct jw *w, const struct lc_entry *r)
@@ -111,6 +112,7 @@ static void exit_fields(struct jw *w, const struct lc_entry *r)
 	signal_field(w, r->exit.signal);
 	flag(w, "core_dumped", r->exit.core);
 	flag(w, "group_dead", r->exit.group_dead);
+	num(w, "age_ns", r->exit.age_ns);
 }
 
 static void reap_fields(struct jw *w, const struct lc_entry *r)
@@ -119,6 +121,7 @@ static void reap_fields(struct jw *w, const struct lc_entry *r)
 	num(w, "reaper_tgid", r->reap.reaper_tgid);
 	str(w, "how", r->reap.how);
 	num(w, "zombie_ns", r->reap.zombie_ns);
+	num(w, "reaper_start_ns", r->reap.reaper_start_ns);
 }
 
 static void reparent_fields(struct jw *w, const struct lc_entry *r)
@@ -127,6 +130,7 @@ static void reparent_fields(struct jw *w, const struct lc_entry *r)
 	num(w, "new_ppid", r->reparent.new_ppid);
 	str(w, "reason", r->reparent.reason);
 	flag(w, "zombie", r->reparent.zombie);
+	num(w, "old_parent_start_ns", r->reparent.old_parent_start_ns);
 }
 
 static void signal_fields(struct jw *w, const struct lc_entry *r)
@@ -136,6 +140,7 @@ static void signal_fields(struct jw *w, const struct lc_entry *r)
 	num(w, "sender_tgid", r->sig.sender_tgid);
 	str(w, "result", r->sig.result);
 	flag(w, "group", r->sig.group);
+	num(w, "sender_start_ns", r->sig.sender_start_ns);
 }
 
 static void state_letter(struct jw *w, const char *key, long long c)
@@ -198,6 +203,9 @@ void json_record_jw(struct jw *w, const struct lc_entry *r)
 	jw_int_field(w, "ppid", r->ppid);
 	bytes(w, "comm", r->comm);
 	jw_int_field(w, "uid", r->uid);
+	num(w, "start_ns", r->start_ns);
+	num(w, "parent_start_ns", r->parent_start_ns);
+	str(w, "boot_id", r->boot_id);
 	detail_fields(w, r);
 	jw_end_object(w);
 }

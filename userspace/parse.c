@@ -75,18 +75,51 @@ static int split(struct lc_parser *p, char *buf, char **tok)
 	}
 }
 
-static int parse_header(struct lc_parser *p, const char *buf)
+/* a boot id as /proc/sys/kernel/random/boot_id writes it */
+static bool uuid_ok(const char *v)
 {
-	long long v;
+	int i;
 
-	if (strncmp(buf, "lifecycle ", 10) || lc_number(buf + 10, INT_MAX, &v))
-		return lc_fail(p, "missing header 'lifecycle %d' (got '%s')",
-			       LC_FORMAT_VERSION, lc_quote(p, buf));
+	for (i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ?
+		    v[i] != '-' : !strchr("0123456789abcdef", v[i]) || !v[i])
+			return false;
+	return !v[36];
+}
+
+/* "lifecycle VERSION" then key=value pairs: boot_id, and keys to ignore */
+static int parse_header(struct lc_parser *p, char *buf)
+{
+	const char *whole = lc_quote(p, buf);	/* before split() cuts it */
+	char *tok[MAX_TOKENS];
+	long long v;
+	int n, i;
+
+	if (strncmp(buf, "lifecycle ", 10))
+		goto bad;
+	n = split(p, buf, tok);
+	if (n < 2 || lc_number(tok[1], INT_MAX, &v))
+		goto bad;
 	if (v != LC_FORMAT_VERSION)
 		return lc_fail(p, "unsupported format version %lld (this reader knows %d)",
 			       v, LC_FORMAT_VERSION);
+	p->boot_id[0] = '\0';
+	for (i = 2; i < n; i++) {
+		if (!strchr(tok[i], '=') || tok[i][0] == '=')
+			return lc_fail(p, "header: '%s' is not key=value",
+				       lc_quote(p, tok[i]));
+		if (strncmp(tok[i], "boot_id=", 8) || !strcmp(tok[i] + 8, "-"))
+			continue;
+		if (!uuid_ok(tok[i] + 8))
+			return lc_fail(p, "header: bad boot_id '%s'",
+				       lc_quote(p, tok[i] + 8));
+		memcpy(p->boot_id, tok[i] + 8, sizeof(p->boot_id));
+	}
 	p->header_seen = true;
 	return 0;
+bad:
+	return lc_fail(p, "missing header 'lifecycle %d' (got '%s')",
+		       LC_FORMAT_VERSION, whole);
 }
 
 static int check_line(struct lc_parser *p, const char *line, size_t len,
@@ -139,6 +172,7 @@ int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
 		return lc_fail(p, "%d fields, a record has at least %d", n,
 			       NPREFIX);
 	lc_entry_init(r);
+	r->boot_id = p->boot_id[0] ? p->boot_id : NULL;
 	if (prefix(p, tok, r) || lc_details(p, tok + NPREFIX, n - NPREFIX, r))
 		return -1;
 	return 1;

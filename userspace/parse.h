@@ -52,6 +52,7 @@ struct lc_entry {
 	long long pid, tgid, ppid, uid;
 	char comm[LC_COMM_LEN];
 	long long start_ns, parent_start_ns;
+	const char *boot_id;	/* the stream's (the parser's), or NULL */
 	union {
 		struct {
 			long long creator_pid, creator_tgid, clone_flags;
@@ -130,8 +131,11 @@ int lc_parse_line(struct lc_parser *p, const char *line, size_t len,
  */
 int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 		   size_t len, struct lc_entry *r);
-/* LC_BIN_MAGIC at buf (then the header is seen); 0, or -1 with p->err set */
-int lc_check_magic(struct lc_parser *p, const char *buf);
+/*
+ * the magic and stream header at buf[0..len): the bytes before the first
+ * event, 0 if len is too short to tell, or -1 with p->err set
+ */
+int lc_check_magic(struct lc_parser *p, const char *buf, size_t len);
 /* an event size the stream allows; 0, or -1 with p->err set */
 int lc_check_event_size(struct lc_parser *p, size_t size);
 /* end of input: -1 with p->err set when the header never came */

@@ -6,8 +6,9 @@
  * numbers checked across them.
  *
  * Each file, DIR/lifecycle-NNNNNNNNNN.bin (the number grows by one a
- * file), is a complete binary stream: LC_BIN_MAGIC, then whole events, so
- * any one of them reads with -i alone.  A recorder that starts again in
+ * file), is a complete binary stream: the module's prologue (LC_BIN_MAGIC
+ * and its stream header, with the boot id), then whole events, so any one
+ * of them reads with -i alone.  A recorder that starts again in
  * the same boot (DIR/boot_id says which) goes on after the last recorded
  * event: what the module still holds of the recorded ones is skipped, and
  * a gap (records the module dropped while nobody recorded) is written as
@@ -33,7 +34,9 @@
 #define ROT_SUFFIX	".bin"
 #define ROT_NAME_LEN	32
 #define ROT_BUF		(64 * 1024)
-#define ROT_MIN_BYTES	(LC_BIN_MAGIC_LEN + LC_LINE_MAX)
+#define ROT_MIN_BYTES	(ROT_PROLOGUE_MAX + LC_LINE_MAX)
+/* the longest stream header a recorder copies into each file */
+#define ROT_PROLOGUE_MAX	(LC_BIN_MAGIC_LEN + 256)
 #define BOOT_ID_LEN	37
 /* after a signal, reads of what the log already holds (as raw.c) */
 #define DRAIN_READS	64
@@ -50,6 +53,8 @@ struct rot {
 	unsigned long first, next;	/* oldest file number, next one */
 	long long last_seq, last_ts;	/* last event written, or -1 */
 	bool resume;			/* same boot: skip what is recorded */
+	char prologue[ROT_PROLOGUE_MAX];	/* the stream's, for each file */
+	size_t prologue_len;
 };
 
 static void on_signal(int sig)
@@ -192,9 +197,11 @@ static void last_event(struct rot *r, const char *name)
 	static char buf[ROT_BUF] __aligned(8);
 	struct lc_event ev;
 	size_t len = 0, off, size;
+	struct lc_parser p;
 	ssize_t n;
 	int fd = openat(r->dfd, name, O_RDONLY | O_CLOEXEC);
 	bool magic = false;
+	int ret;
 
 	if (fd < 0)
 		return;
@@ -207,17 +214,19 @@ static void last_event(struct rot *r, const char *name)
 		len += n;
 		off = 0;
 		if (!magic) {
-			if (len < LC_BIN_MAGIC_LEN)
+			lc_parser_init(&p, name, false);
+			ret = lc_check_magic(&p, buf, len);
+			if (!ret)
 				continue;
-			if (memcmp(buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN))
+			if (ret < 0)
 				break;
 			magic = true;
-			off = LC_BIN_MAGIC_LEN;
+			off = ret;
 		}
 		while (len - off >= LC_EVENT_HEADER_SIZE) {
 			memcpy(&ev, buf + off, LC_EVENT_HEADER_SIZE);
 			size = ev.size;
-			if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX ||
+			if (size < LC_EVENT_MIN_SIZE || size > LC_LINE_MAX ||
 			    size % 8)
 				goto out;	/* damaged: keep what came before */
 			if (len - off < size)
@@ -313,8 +322,8 @@ static int rot_open_next(struct rot *r)
 	}
 	r->next++;
 	rot_prune(r);
-	r->size = LC_BIN_MAGIC_LEN;
-	if (lc_write_all(r->fd, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN)) {
+	r->size = r->prologue_len;
+	if (lc_write_all(r->fd, r->prologue, r->prologue_len)) {
 		fprintf(stderr, "lifecycle: %s/%s: write: %m\n", r->dir, name);
 		return -1;
 	}
@@ -332,7 +341,7 @@ static int rot_write(struct rot *r, const char *buf, size_t len)
 		size = sz;
 		if (r->fd < 0 ||
 		    (r->size + (off - start) + size > r->max_bytes &&
-		     r->size + (off - start) > LC_BIN_MAGIC_LEN)) {
+		     r->size + (off - start) > r->prologue_len)) {
 			if (r->fd >= 0 &&
 			    lc_write_all(r->fd, buf + start, off - start))
 				goto fail;
@@ -397,7 +406,7 @@ static ssize_t rot_events(struct rot *r, const char *buf, size_t len)
 	while (len - off >= LC_EVENT_HEADER_SIZE) {
 		memcpy(&ev, buf + off, LC_EVENT_HEADER_SIZE);
 		size = ev.size;
-		if (size < LC_EVENT_SMALL_SIZE || size > LC_LINE_MAX ||
+		if (size < LC_EVENT_MIN_SIZE || size > LC_LINE_MAX ||
 		    size % 8) {
 			fprintf(stderr, "lifecycle: %s: bad event size %zu in the module's stream\n",
 				r->dir, size);
@@ -434,8 +443,10 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 {
 	static char buf[ROT_BUF + LC_LINE_MAX] __aligned(8);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	size_t len = 0, skip = LC_BIN_MAGIC_LEN;
+	size_t len = 0;
+	bool magic = false;
 	int drain = DRAIN_READS;
+	struct lc_parser p;
 	ssize_t n;
 
 	while (!stop || drain--) {
@@ -455,16 +466,21 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 		if (!n)
 			break;	/* the end, or the module went away */
 		len += n;
-		if (skip) {	/* the module's magic: each file has its own */
-			if (len < skip)
+		if (!magic) {	/* the module's prologue: each file gets it */
+			lc_parser_init(&p, LC_PROC_PATH, false);
+			n = lc_check_magic(&p, buf, len);
+			if (!n)
 				continue;
-			if (memcmp(buf, LC_BIN_MAGIC, LC_BIN_MAGIC_LEN)) {
-				fprintf(stderr, "lifecycle: not a binary stream\n");
+			if (n < 0 || n > ROT_PROLOGUE_MAX) {
+				fprintf(stderr, "lifecycle: not a binary stream: %s\n",
+					n < 0 ? p.err : "stream header too long");
 				return 1;
 			}
-			memmove(buf, buf + skip, len - skip);
-			len -= skip;
-			skip = 0;
+			memcpy(r->prologue, buf, n);
+			r->prologue_len = n;
+			memmove(buf, buf + n, len - n);
+			len -= n;
+			magic = true;
 		}
 		n = rot_events(r, buf, len);
 		if (n < 0)

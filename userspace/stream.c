@@ -306,14 +306,15 @@ static int stream_events(struct stream *s, stream_fn fn, void *ctx)
 	int ret;
 
 	if (!s->magic_seen) {
-		if (s->len < LC_BIN_MAGIC_LEN)
+		ret = lc_check_magic(&s->p, s->buf, s->len);
+		if (!ret)
 			return 0;
-		if (lc_check_magic(&s->p, s->buf)) {
+		if (ret < 0) {
 			s->p.lineno = 1;
 			return fatal(s, s->buf, s->len);
 		}
 		s->magic_seen = true;
-		off = LC_BIN_MAGIC_LEN;
+		off = ret;
 	}
 	for (;;) {
 		lineno = s->p.lineno;

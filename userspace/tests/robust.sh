@@ -198,8 +198,8 @@ same "$tmp/got" "$tmp/want" "tree with a branch: line 40"
   echo '2 6 0 exec 9 9 1 0 \xc3\xbf old_pid=9 filename=/\xc3\xbf filename_trunc=0 argv=\xc3\xbf argv_trunc=0'
 } >"$tmp/bytes.txt"
 expect 0 "non-UTF-8 bytes in JSON" "$bin" --json -i "$tmp/bytes.txt"
-printf '%s\n' '{"seq":1,"ts_ns":5,"cpu":0,"event":"exec","pid":9,"tgid":9,"ppid":1,"comm":"a\u00ff","comm_b64":"Yf8=","uid":0,"old_pid":9,"filename":"/x\u00ff","filename_b64":"L3j/","filename_truncated":false,"argv":["YY","\u00ff"],"argv_b64":["w78=","/w=="],"argv_truncated":false}' \
-	'{"seq":2,"ts_ns":6,"cpu":0,"event":"exec","pid":9,"tgid":9,"ppid":1,"comm":"YY","uid":0,"old_pid":9,"filename":"/YY","filename_truncated":false,"argv":["YY"],"argv_truncated":false}' |
+printf '%s\n' '{"seq":1,"ts_ns":5,"cpu":0,"event":"exec","pid":9,"tgid":9,"ppid":1,"comm":"a\u00ff","comm_b64":"Yf8=","uid":0,"start_ns":null,"parent_start_ns":null,"boot_id":null,"old_pid":9,"filename":"/x\u00ff","filename_b64":"L3j/","filename_truncated":false,"argv":["YY","\u00ff"],"argv_b64":["w78=","/w=="],"argv_truncated":false}' \
+	'{"seq":2,"ts_ns":6,"cpu":0,"event":"exec","pid":9,"tgid":9,"ppid":1,"comm":"YY","uid":0,"start_ns":null,"parent_start_ns":null,"boot_id":null,"old_pid":9,"filename":"/YY","filename_truncated":false,"argv":["YY"],"argv_truncated":false}' |
 	sed "s/YY/$(printf '\303\277')/g" >"$tmp/want"
 same "$tmp/out" "$tmp/want" "non-UTF-8 bytes in JSON"
 
