@@ -57,6 +57,21 @@ expect 1 "story 999" "$bin" story 999 -i "$sdir/reuse.txt"
 printf 'lifecycle: story: pid 999 is not in %s\n' "$sdir/reuse.txt" >"$tmp/want"
 same "$tmp/err" "$tmp/want" "story 999: not there"
 
+# the same log with the process keys the module now sends: START is
+# start_ns, and the records name the processes they tell of exactly
+k=$sdir/reuse-keys.txt
+expect 0 "keys: story 201" "$bin" story 201 -i "$k"
+same "$tmp/out" "$sdir/reuse-keys-201.out" "keys: story 201"
+expect 0 "keys: story 200@999990000 --json" "$bin" story --json 200@999990000 -i "$k"
+has "keys: the old 200" '"pid":200,"comm":"sleep","key":"200@999990000","start_ns":999990000,"incarnations":["200@999990000","200@1999990000"]'
+has "keys: lifetime from age_ns" '"lifetime_ns":300010000'
+expect 1 "keys: a fork ts is no key" "$bin" story 200@1000000000 -i "$k"
+expect 0 "keys: story 100" "$bin" story 100 -i "$k"
+has "keys: born before the log" '       0.500000  born      before the log'
+has "keys: sent to the right 200" '       2.000200  sent      SIGTERM to the group of 200@1999990000 (true): delivered'
+LIFECYCLE_PROC=$k LIFECYCLE_DEBUGFS=$sdir/debugfs expect 0 "keys: live story 201" "$bin" story 201 --json
+has "keys: live ancestors" '"ancestors":[{"pid":200,"comm":"sleep","key":"200@999990000","start_ns":999990000},{"pid":100,"comm":"bash","key":"100@500000000","start_ns":500000000},{"pid":50,"comm":"sshd","key":"50@300000000","start_ns":300000000},{"pid":1,"comm":"systemd","key":"1@100000000","start_ns":100000000}],"ancestors_complete":true'
+
 # live: the log and the lineage table, which knows what came before it
 export LIFECYCLE_PROC="$sdir/reuse.txt" LIFECYCLE_DEBUGFS="$sdir/debugfs"
 expect 0 "live story 201 --json" "$bin" story 201 --json
