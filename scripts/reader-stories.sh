@@ -10,6 +10,9 @@
 #              lifecycle -p PARENT and lifecycle tree
 #   subreaper  lifecycle run -- an orphan adopted by a child subreaper
 #   follow     lifecycle -f --new sees a new process within milliseconds
+#   story      lifecycle story CHILD (--json): a child that execs, calls
+#              setsid, is stopped and continued, orphaned, adopted and
+#              reaped by init after exit code 3, told whole
 #   record     lifecycle -r (the binary stream) gives the same JSON as the
 #              text for every record so far; a recording made with
 #              -f --new -r holds a shell's exit code
@@ -28,7 +31,7 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow record
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -129,6 +132,28 @@ story_follow() {
 	fi
 }
 
+story_story() {
+	local c why
+	echo "== story story: python3 selftests/stories/orphan.py, then" \
+	     "lifecycle story CHILD"
+	python3 selftests/stories/orphan.py > "$T/orphan.prog" 2>&1
+	cat "$T/orphan.prog"
+	c=$(pid_of child "$T/orphan.prog")
+	if [ -z "$c" ] || ! wait_reaped "$c"; then
+		result story "the child did not run or was not reaped"
+		return
+	fi
+	echo "-- lifecycle story $c"
+	$L story "$c" | tee "$T/story.out"
+	$L story "$c" --json > "$T/story.json" || {
+		result story "lifecycle story --json exited $?"
+		return
+	}
+	why=$(python3 selftests/stories/check_story.py "$T/orphan.prog" \
+	      "$T/story.json" "$T/story.out" $$ 2>&1) && why=ok
+	result story "$(echo "$why" | head -n 1)"
+}
+
 # The binary stream against the text, record for record, through the
 # reader's JSON; then a recording made while following (-f --new -r).
 story_record() {
@@ -191,6 +216,7 @@ for s in "$@"; do
 	daemon-init) story_daemon_init ;;
 	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
 	follow)	story_follow ;;
+	story)	story_story ;;
 	record)	story_record ;;
 	*)	result "$s" "unknown story" ;;
 	esac

@@ -25,7 +25,9 @@ struct opts {
 	bool color;		/* colours: --color, or a tty and no NO_COLOR */
 	bool utf8;		/* stdout is a tty and the locale is UTF-8 */
 	long long timeout_ms;	/* run -t, or -1 */
-	long long root;		/* tree PID, or -1 */
+	long long root;		/* tree PID or story PID, or -1 */
+	long long key_start;	/* story PID@START: START, when has_key */
+	bool has_key;
 	char **cmd;		/* run: the command and its arguments */
 	struct filter filter;
 	const char *rotate_dir;	/* --rotate DIR (implies -r) */
@@ -66,6 +68,7 @@ int cmd_follow(struct opts *o);
 int cmd_run(struct opts *o);
 int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
+int cmd_story(struct opts *o);
 int cmd_raw(struct opts *o);
 /* rotate.c and journal.c */
 int record_opt(struct opts *o, int c, const char *arg);
