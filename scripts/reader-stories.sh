@@ -16,6 +16,8 @@
 #   record     lifecycle -r (the binary stream) gives the same JSON as the
 #              text for every record so far; a recording made with
 #              -f --new -r holds a shell's exit code
+#   reuse      two processes given the same pid (ns_last_pid): the
+#              records, the timeline and lifecycle story tell them apart
 #
 # Each story prints the reader's timeline (and tree), then checks the
 # same records through --json with selftests/stories/check.py: exact pids,
@@ -31,7 +33,7 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -154,6 +156,39 @@ story_story() {
 	result story "$(echo "$why" | head -n 1)"
 }
 
+# Two processes given the same pid: every view tells them apart.
+story_reuse() {
+	local p a first why
+	echo "== story reuse: python3 selftests/stories/reuse.py (a pid given twice)"
+	python3 selftests/stories/reuse.py > "$T/reuse.prog" 2>&1
+	cat "$T/reuse.prog"
+	p=$(pid_of parent "$T/reuse.prog")
+	a=$(pid_of pid "$T/reuse.prog")
+	if [ -z "$p" ] || [ -z "$a" ] || ! wait_reaped "$a"; then
+		result reuse "the pid was not given twice, or not reaped"
+		return
+	fi
+	echo "-- lifecycle -p $p"
+	$L -p "$p" | tee "$T/reuse.out"
+	$L --json -p "$p" > "$T/reuse.json"
+	echo "-- lifecycle story $a"
+	$L story "$a" | tee "$T/reuse.story"
+	$L story "$a" --json > "$T/reuse.story.json"
+	# the first incarnation, chosen by its key
+	first=$(python3 -c 'import json, sys
+r = [json.loads(x) for x in open(sys.argv[1])]
+print(next(x["start_ns"] for x in r
+           if x["event"] == "fork" and x["pid"] == int(sys.argv[2])))' \
+		"$T/reuse.json" "$a")
+	echo "-- lifecycle story $a@$first"
+	$L story "$a@$first" | tee "$T/reuse.old"
+	$L story "$a@$first" --json > "$T/reuse.old.json"
+	why=$(python3 selftests/stories/check_reuse.py "$T/reuse.prog" \
+	      "$T/reuse.json" "$T/reuse.story.json" "$T/reuse.old.json" \
+	      "$T/reuse.out" 2>&1) && why=ok
+	result reuse "$(echo "$why" | head -n 1)"
+}
+
 # The binary stream against the text, record for record, through the
 # reader's JSON; then a recording made while following (-f --new -r).
 story_record() {
@@ -218,6 +253,7 @@ for s in "$@"; do
 	follow)	story_follow ;;
 	story)	story_story ;;
 	record)	story_record ;;
+	reuse)	story_reuse ;;
 	*)	result "$s" "unknown story" ;;
 	esac
 	echo
