@@ -68,6 +68,7 @@ int cmd_follow(struct opts *o);
 int cmd_run(struct opts *o);
 int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
+int cmd_summary(struct opts *o);
 int cmd_story(struct opts *o);
 int cmd_raw(struct opts *o);
 /* rotate.c and journal.c */

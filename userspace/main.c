@@ -34,6 +34,8 @@ static const char usage_text[] =
 "       lifecycle tree [OPTIONS] [PID]    draw the process tree (lineage)\n"
 "       lifecycle story [OPTIONS] PID[@START]\n"
 "                                         one process's whole life\n"
+"       lifecycle summary [OPTIONS]       counts, zombies, orphans, signal\n"
+"                                         deaths, shortest and longest lives\n"
 "       lifecycle stats [OPTIONS]         show the module's counters\n"
 "\n"
 "Options:\n"
@@ -80,6 +82,7 @@ static const char usage_text[] =
 "  lifecycle run -t 10 -- ./daemon  # a daemon's first ten seconds\n"
 "  lifecycle tree 1                 # the tree under init, with adoptions\n"
 "  lifecycle story 4170             # birth to reap, ancestors, descendants\n"
+"  lifecycle summary -i rec.bin     # what a recording holds, in lists\n"
 "  lifecycle stats --json           # counters as one JSON object\n";
 
 static const struct option longopts[] = {
@@ -294,7 +297,9 @@ static int positional(struct opts *o, const char *cmd, char **argv)
 /* options may come before and after the command word */
 static int parse_args(struct opts *o, int argc, char **argv, const char **cmd)
 {
-	static const char *const cmds[] = { "run", "tree", "stats", "story" };
+	static const char *const cmds[] = {
+		"run", "tree", "stats", "story", "summary"
+	};
 	size_t i;
 	int ret;
 
@@ -377,6 +382,8 @@ static int dispatch(struct opts *o, const char *cmd)
 		return usage_error("stats: no -p, -c or -e%s", "");
 	if (!strcmp(cmd, "tree"))
 		return cmd_tree(o);
+	if (!strcmp(cmd, "summary"))
+		return cmd_summary(o);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(o);
 	if (o->rotate_dir)
