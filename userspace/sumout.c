@@ -423,6 +423,6 @@ void summary_text(const struct summary *s, bool utf8)
 	deaths(s, utf8);
 	lives(&s->shortest, "Shortest lives", utf8);
 	lives(&s->longest, "Longest lives", utf8);
-	printf("\n%llu lifetimes measured; %llu exits left out (their birth is not in the log)\n",
+	printf("\nlifetimes: %llu measured, %llu left out (birth not in the log)\n",
 	       s->lives, s->unborn);
 }
