@@ -18,6 +18,9 @@
 #              -f --new -r holds a shell's exit code
 #   reuse      two processes given the same pid (ns_last_pid): the
 #              records, the timeline and lifecycle story tell them apart
+#   summary    lifecycle summary -p PARENT (--json) of a known workload: a
+#              zombie held 1 s then reaped, an orphan adopted by init, a
+#              child killed by SIGKILL; exact pids, reapers, adopter, signal
 #
 # Each story prints the reader's timeline (and tree), then checks the
 # same records through --json with selftests/stories/check.py: exact pids,
@@ -33,7 +36,8 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
+	summary
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -189,6 +193,32 @@ print(next(x["start_ns"] for x in r
 	result reuse "$(echo "$why" | head -n 1)"
 }
 
+# lifecycle summary of summarize.py's workload, read after its orphan's reap
+story_summary() {
+	local p o why
+	echo "== story summary: python3 selftests/stories/summarize.py, then" \
+	     "lifecycle summary -p PARENT"
+	python3 selftests/stories/summarize.py > "$T/sum.prog" 2>&1
+	cat "$T/sum.prog"
+	p=$(pid_of parent "$T/sum.prog")
+	o=$(pid_of orphan "$T/sum.prog")
+	if [ -z "$p" ] || [ -z "$o" ] || ! wait_reaped "$o" ||
+	   ! wait_reaped "$p"; then
+		result summary "the workload did not run or was not reaped"
+		return
+	fi
+	echo "-- lifecycle summary -p $p"
+	$L summary -p "$p" | tee "$T/sum.out"
+	$L summary -p "$p" --json > "$T/sum.json" || {
+		result summary "lifecycle summary --json exited $?"
+		return
+	}
+	$L --json -p "$p" > "$T/sum.records.json"
+	why=$(python3 selftests/stories/check_summary.py "$T/sum.prog" \
+	      "$T/sum.json" "$T/sum.records.json" 2>&1) && why=ok
+	result summary "$(echo "$why" | head -n 1)"
+}
+
 # The binary stream against the text, record for record, through the
 # reader's JSON; then a recording made while following (-f --new -r).
 story_record() {
@@ -254,6 +284,7 @@ for s in "$@"; do
 	story)	story_story ;;
 	record)	story_record ;;
 	reuse)	story_reuse ;;
+	summary) story_summary ;;
 	*)	result "$s" "unknown story" ;;
 	esac
 	echo
