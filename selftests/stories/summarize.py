@@ -22,6 +22,8 @@ def main():
     z = os.fork()
     if z == 0:
         os._exit(2)
+    # a zombie from here on (WNOWAIT leaves it so): held 1 s, then reaped
+    os.waitid(os.P_PID, z, os.WEXITED | os.WNOWAIT)
     time.sleep(1)
     _, st = os.waitpid(z, 0)
     assert os.waitstatus_to_exitcode(st) == 2
