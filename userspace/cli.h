@@ -36,7 +36,12 @@ struct opts {
 	bool journal;		/* --journal */
 };
 
-/* sysio.c: the stop signals, delivered only while waiting (ppoll) */
+/*
+ * sysio.c: the stop signals, delivered only while waiting (ppoll); the
+ * followers' nap after records, which batches their wakeups
+ */
+#define LC_NAP_MS	20
+void lc_nap(const sigset_t *wait_mask);
 void lc_catch(const int *sigs, size_t n, void (*fn)(int), sigset_t *old,
 	      sigset_t *wait_mask);
 int lc_write_all(int fd, const char *buf, size_t len);

@@ -397,11 +397,15 @@ static int close_stdout(int ret);
 
 int main(int argc, char **argv)
 {
+	static char outbuf[64 * 1024];
 	struct opts o = { .timeout_ms = -1, .root = -1 };
 	const char *cmd = "", *no_color;
 	bool tty = isatty(STDOUT_FILENO);
 	int ret;
 
+	/* a file or pipe: one write per 64 KiB (followers flush per batch) */
+	if (!tty)
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	filter_init(&o.filter);
 	ret = parse_args(&o, argc, argv, &cmd);
 	if (ret)
