@@ -26,6 +26,9 @@ struct opts {
 	bool utf8;		/* stdout is a tty and the locale is UTF-8 */
 	long long timeout_ms;	/* run -t, or -1 */
 	long long root;		/* tree PID, or -1 */
+	bool tree_args;		/* tree -a: the argv of the last exec */
+	bool tree_groups;	/* tree -g: sid and pgid */
+	bool tree_alive;	/* tree --alive: the living and their ancestors */
 	char **cmd;		/* run: the command and its arguments */
 	struct filter filter;
 	const char *rotate_dir;	/* --rotate DIR (implies -r) */
