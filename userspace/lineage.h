@@ -76,6 +76,9 @@ int lineage_from_bytes(const char *buf, size_t len, const char *name,
 /* lineage_src.c: the table, a log, stdin, or live (see there) */
 int lineage_load(const char *input, bool strict, bool live_log,
 		 bool live_groups, struct lineage *l);
+struct filter;
+/* -f --new -p: track the roots' descendants alive now (lineage_src.c) */
+void lineage_seed_follow(struct filter *f, long long since_ns);
 /* the argv of node e (argc 0 when none), its elements back to back */
 const char *lineage_argv(const struct lineage *l, const struct lin_node *e,
 			 int *argc, size_t *len);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "filter.h"
 #include "input.h"
 #include "lineage.h"
 #include "log.h"
@@ -238,4 +239,26 @@ int lineage_load(const char *input, bool strict, bool live_log,
 	if (!ret && live_log)
 		ret = enrich(l, live_groups);
 	return ret;
+}
+
+/**
+ * lineage_seed_follow() - -f --new -p: the descendants alive now
+ * @f: the filter whose -p roots are followed
+ * @since_ns: when following began (CLOCK_BOOTTIME): a process reaped
+ *	since then is still to be shown
+ *
+ * The module's lineage table names the processes the roots created,
+ * and theirs, also those adopted away since: they are tracked as if their
+ * forks had been read.  Without the table (no debugfs, not root) a note
+ * says that only the descendants forked from now on are followed.
+ */
+void lineage_seed_follow(struct filter *f, long long since_ns)
+{
+	const char *src = lc_default_path(LC_KIND_LINEAGE);
+	struct lineage l = { 0 };
+	FILE *t = lc_fopen_input(src, LC_KIND_LINEAGE);
+
+	if (!t || from_table(t, src, &l) || filter_seed(f, &l, since_ns))
+		fprintf(stderr, "lifecycle: -p: without the lineage table, only the descendants forked from now on are followed\n");
+	lineage_free(&l);
 }
