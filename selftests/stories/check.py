@@ -49,6 +49,40 @@ def life(recs, pids):
     return by
 
 
+def check_ids(recs):
+    """the process key: one boot id, one start per process, and every
+    start a record gives for another process is that process's own"""
+    boot = set(r["boot_id"] for r in recs)
+    need(len(boot) == 1 and re.match(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-"
+                                     r"[0-9a-f]{12}$", list(boot)[0] or ""),
+         "boot_id %s, want one UUID", sorted(map(str, boot)))
+    start = {}
+    for r in recs:
+        need(isinstance(r["start_ns"], int) and 0 < r["start_ns"] <= r["ts_ns"],
+             "seq %d: start_ns %r", r["seq"], r["start_ns"])
+        need(start.setdefault(r["tgid"], r["start_ns"]) == r["start_ns"],
+             "seq %d: start_ns %d, but %d before for tgid %d", r["seq"],
+             r["start_ns"], start[r["tgid"]], r["tgid"])
+    peers = {"fork": ("creator_tgid", "creator_start_ns"),
+             "reap": ("reaper_tgid", "reaper_start_ns"),
+             "reparent": ("old_ppid", "old_parent_start_ns"),
+             "signal": ("sender_tgid", "sender_start_ns")}
+    for r in recs:
+        if r["ppid"] in start:
+            need(r["parent_start_ns"] == start[r["ppid"]],
+                 "seq %d: parent_start_ns %r, want %d", r["seq"],
+                 r["parent_start_ns"], start[r["ppid"]])
+        if r["event"] in peers:
+            who, key = peers[r["event"]]
+            if r[who] in start:
+                need(r[key] == start[r[who]], "seq %d: %s %r, want %d",
+                     r["seq"], key, r[key], start[r[who]])
+        if r["event"] == "exit" and r["pid"] == r["tgid"]:
+            need(r["age_ns"] == r["ts_ns"] - r["start_ns"],
+                 "seq %d: age_ns %r, want ts_ns - start_ns = %d", r["seq"],
+                 r["age_ns"], r["ts_ns"] - r["start_ns"])
+
+
 def expect(by, pid, name, *steps):
     """steps: (event, {key: value}) in order; returns {event: record}"""
     got = [r["event"] for r in by[pid]]
@@ -225,13 +259,14 @@ def main(argv):
     if len(argv) > 5 and argv[5] != "-":
         tree = [json.loads(x) for x in open(argv[5], encoding="utf-8")]
     shell = int(argv[6]) if len(argv) > 6 else None
+    check_ids(recs)
     pid = r"\d+ \(\S+\)"
     if story == "seed":
         k = story_seed(prog, recs)
         words = [r"^exec /bin/echo \[echo 'pid=%d" % k["child"],
                  r"^adopted by subreaper %d \(lifecycle\); born of %d "
                  r"\(python3, exited\)" % (k["run"], k["parent"]),
-                 r"^exit code 0; zombie \d+ [mun]?s until reaped by %d "
+                 r"^exit code 0 after [\d.]+ [mun]?s; zombie \d+ [mun]?s until reaped by %d "
                  r"\(lifecycle\)" % k["run"]]
         kid, creator, parent, reason = (k["child"], k["parent"], k["run"],
                                         "subreaper")
@@ -239,9 +274,9 @@ def main(argv):
         k = story_subreaper(prog, recs)
         words = [r"^adopted by subreaper %d \(python3\); born of %d "
                  r"\(python3, exited\)" % (k["reaper"], k["child"]),
-                 r"^exit code 3; zombie .* until reaped by %d \(python3\)"
+                 r"^exit code 3 after [\d.]+ [mun]?s; zombie .* until reaped by %d \(python3\)"
                  % k["reaper"],
-                 r"^exit code 5; zombie .* until reaped by %d \(python3\)"
+                 r"^exit code 5 after [\d.]+ [mun]?s; zombie .* until reaped by %d \(python3\)"
                  % k["reaper"]]
         kid, creator, parent, reason = (k["orphan"], k["child"], k["reaper"],
                                         "subreaper")
@@ -252,7 +287,7 @@ def main(argv):
         words = [r"^adopted by %s; born of %d \(python3, exited\)"
                  % (by, k["child"]),
                  r"^setsid: new session %d$" % k["daemon"],
-                 r"^exit code 4; zombie .* until reaped by %s"
+                 r"^exit code 4 after [\d.]+ [mun]?s; zombie .* until reaped by %s"
                  % ("1 " if shell else pid.replace(r"\d+", str(k["run"])))]
         kid, creator, parent, reason = (k["daemon"], k["child"],
                                         1 if shell else k["run"],
