@@ -2,8 +2,8 @@
 /*
  * The lineage table rebuilt from a log's records, for "tree -i LOG".
  *
- * fork makes a process (its creator and its parent at fork, its session
- * and group inherited from the creator), exec names it and keeps its
+ * fork makes a process (its creator and its parent at fork, its session,
+ * group and argv inherited from the creator), exec names it and keeps its
  * argv, exit makes it a zombie with its status, reap makes it dead,
  * reparent moves it to its new parent and notes the adoption, setsid and
  * setpgid change its groups, stop, cont and state records its state.
@@ -106,11 +106,13 @@ static void on_fork(struct builder *b, const struct lc_entry *r)
 	const struct lin_node *c;
 	struct lin_node *n;
 	int sid = -1, pgid = -1;
+	unsigned int argv = 0;
 
 	c = node_of(b, r->fork.creator_tgid, r->fork.creator_start_ns);
 	if (c) {
 		sid = c->sid;
 		pgid = c->pgid;
+		argv = c->argv;
 	}
 	node_of(b, r->ppid, r->parent_start_ns);
 	n = new_node(b, r->tgid);
@@ -122,16 +124,18 @@ static void on_fork(struct builder *b, const struct lc_entry *r)
 	n->birth = r->start_ns != LC_NONE ? r->start_ns : r->ts_ns;
 	n->sid = sid;
 	n->pgid = pgid;
+	n->argv = argv;		/* the creator's, until it execs */
 	memcpy(n->comm, r->comm, sizeof(n->comm));
 }
 
 static void on_reparent(struct builder *b, struct lin_node *n,
 			const struct lc_entry *r)
 {
+	size_t i, idx = n - b->l->v;
 	struct pending_adopt *pa;
-	size_t i;
 
-	node_of(b, r->reparent.new_ppid, LC_NONE);
+	node_of(b, r->reparent.new_ppid, LC_NONE);	/* may move b->l->v */
+	n = &b->l->v[idx];
 	n->parent = r->reparent.new_ppid;
 	pa = lc_grow(b->pa, &b->pa_cap, b->npa, sizeof(*pa), 64);
 	if (!pa) {
@@ -140,7 +144,7 @@ static void on_reparent(struct builder *b, struct lin_node *n,
 	}
 	b->pa = pa;
 	pa = &b->pa[b->npa++];
-	pa->node = n - b->l->v;
+	pa->node = idx;
 	pa->a.ppid = r->reparent.new_ppid;
 	pa->a.ts = r->ts_ns;
 	pa->a.reason = "?";
