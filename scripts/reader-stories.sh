@@ -159,6 +159,7 @@ story_follow_adopted() {
 	if [ -z "$d" ] || [ "$a" != 1 ]; then
 		result follow-adopted "the daemon did not start, or not under init"
 		echo > "$T/fa.fifo"
+		rm -f "$T/fa.fifo"
 		return
 	fi
 	echo "-- lifecycle tree $sh; tree -a -g --alive --only $d (live)"
@@ -176,6 +177,7 @@ story_follow_adopted() {
 	wait_reaped "$d"
 	echo > "$T/fa.fifo"
 	wait "$sh"
+	rm -f "$T/fa.fifo"	# -o copies $T: a FIFO would block it
 	wait_reaped "$sh"
 	kill -INT "$fp"
 	wait "$fp" || {

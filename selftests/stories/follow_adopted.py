@@ -75,8 +75,8 @@ def main():
             "        `-- %d python3 adopted away -> 1" % d]
     got = read(top, "fa.tree").splitlines()
     need(got == want, "live tree of %d: %s, want %s", sh, got, want)
-    want = ["%d python3 selftests/stories/daemon.py 600 (S) sid=%d pgid=%d"
-            % (d, d, d)]
+    want = ["%d python3 selftests/stories/daemon.py 600 (S) (born of %d) "
+            "sid=%d pgid=%d" % (d, c, d, d)]
     got = read(top, "fa.only").splitlines()
     need(got[:1] == want and len(got) == 1,
          "tree -a -g --alive --only %d: %s, want %s", d, got, want)
@@ -87,7 +87,8 @@ def main():
     lintree = read(top, "fa.lintree")
     need(lintree == logtree, "tree from the lineage %r, from the log %r",
          lintree, logtree)
-    want = "%d python3 [dead, signal 15] sid=%d pgid=%d\n" % (d, d, d)
+    want = "%d python3 [dead, signal 15] (born of %d) sid=%d pgid=%d\n" % (
+        d, c, d, d)
     got = read(top, "fa.logonly")
     need(got == want, "tree -g --only %d -i LOG: %r, want %r", d, got, want)
 

@@ -109,6 +109,40 @@ printf '%s\n' "1 ? (before the recording)" "|-- 50 a [zombie, exit 0] (before th
 	"\`-- 50 b [zombie, exit 0]" >"$tmp/want"
 same "$tmp/out" "$tmp/want" "tree of a reused pid"
 
+# A log and the lineage table read just after it in the VM story
+# follow-adopted (6.1 and 6.12): every process born in the recording has
+# the same creator, parent, birth, exec, exit and reap times, status, comm
+# and adoptions from both, but the "cat /proc/lifecycle" that was still
+# reading the log (262, 203).  The story's shell's tree is the same.
+norm() { sed -e 's/"state":[^,]*,//' -e 's/,"argv":.*//'; }
+pair() {
+	k=$1 n=$2 racing=$3 sh=$4 p=$5 c=$6 d=$7
+	pl=$ldir/pair/$k.log
+	expect 0 "pair $k: tree --json -i LOG" "$bin" tree --json -i "$pl"
+	grep '"before_recording":false' "$tmp/out" | norm >"$tmp/a"
+	expect 0 "pair $k: tree --json -i LINEAGE" "$bin" tree --json \
+		-i "$ldir/pair/$k.lineage"
+	norm <"$tmp/out" >"$tmp/b"
+	got=$(wc -l <"$tmp/a")
+	[ "$got" -eq "$n" ] && ok || ko "pair $k: $got processes, want $n"
+	got=$(grep -vFx -f "$tmp/b" "$tmp/a" | sed 's/^{"tgid":\([0-9]*\),.*/\1/' |
+	      tr '\n' ' ')
+	[ "$got" = "$racing " ] && ok ||
+		ko "pair $k: log and lineage differ for $got, want $racing"
+	"$bin" tree "$sh" -i "$pl" >"$tmp/a"
+	"$bin" tree "$sh" -i "$ldir/pair/$k.lineage" >"$tmp/b"
+	printf '%s\n' "$sh sh [dead, exit 0]" "\`-- $p python3 [dead, exit 0]" \
+		"    \`-- $c python3 [dead, exit 0]" \
+		"        \`-- $d python3 adopted away -> 1" >"$tmp/want"
+	same "$tmp/a" "$tmp/want" "pair $k: tree $sh from the log"
+	same "$tmp/b" "$tmp/want" "pair $k: tree $sh from the lineage"
+	expect 0 "pair $k: the daemon" "$bin" tree -a -g --only "$d" -i "$pl"
+	echo "$d python3 selftests/stories/daemon.py 600 [dead, signal 15] (born of $c) sid=$d pgid=$d" >"$tmp/want"
+	same "$tmp/out" "$tmp/want" "pair $k: tree -a -g --only $d"
+}
+pair 6.1 150 262 226 228 234 235
+pair 6.12 48 203 161 163 176 177
+
 # -f --new -p SH: the daemon 503 was forked before following began and
 # adopted by init; the lineage table (creator links 500 > 501 > 502 >
 # 503) makes it followed.  504 is unrelated; the 503 born at 9500 reuses
