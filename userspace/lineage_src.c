@@ -112,20 +112,39 @@ static int from_file(const char *src, bool strict, struct lineage *l)
 	return lineage_from_log(src, strict, l);
 }
 
-/* a log's node for a table's node: the same tgid and start */
+static int cmp_tgid(const void *a, const void *b, void *arg)
+{
+	const struct lineage *g = arg;
+	const struct lin_node *x = &g->v[*(const size_t *)a];
+	const struct lin_node *y = &g->v[*(const size_t *)b];
+
+	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
+}
+
+/*
+ * A log's node for a table's node: the same tgid and start, or without
+ * start times in the records the first fork at or after its birth (the
+ * fork's record comes just after the start), or one alive before the
+ * recording.  by_tgid: g's node indices sorted by tgid.
+ */
 static const struct lin_node *match(const struct lineage *g,
+				    const size_t *by_tgid,
 				    const struct lin_node *e)
 {
 	const struct lin_node *best = NULL, *c;
-	size_t i;
+	size_t lo = 0, hi = g->n, mid;
 
-	for (i = 0; i < g->n; i++) {
-		c = &g->v[i];
-		if (c->tgid != e->tgid)
-			continue;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (g->v[by_tgid[mid]].tgid < e->tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < g->n && g->v[by_tgid[lo]].tgid == e->tgid; lo++) {
+		c = &g->v[by_tgid[lo]];
 		if (c->birth == e->birth)
 			return c;
-		/* no start in the records: the fork's time, just after */
 		if (c->birth != LC_NONE && e->birth != LC_NONE &&
 		    c->birth >= e->birth &&
 		    (!best || best->birth == LC_NONE || c->birth < best->birth))
@@ -182,15 +201,25 @@ static int enrich(struct lineage *l, bool groups)
 {
 	struct lineage g = { 0 };
 	const struct lin_node *m;
+	size_t i, len, *by_tgid;
 	struct lin_node *e;
 	const char *argv;
 	int ret, argc, sid, pgid;
-	size_t i, len;
 
-	ret = lineage_from_log(lc_default_path(LC_KIND_LOG), false, &g);
+	/* without the log (said why), the tree is drawn, the status 1 */
+	ret = lineage_from_log(lc_default_path(LC_KIND_LOG), false, &g) ? 1 : 0;
+	by_tgid = malloc((g.n + 1) * sizeof(*by_tgid));
+	if (!by_tgid) {
+		fprintf(stderr, "lifecycle: out of memory\n");
+		ret = -1;
+	}
+	for (i = 0; ret >= 0 && i < g.n; i++)
+		by_tgid[i] = i;
+	if (ret >= 0)
+		qsort_r(by_tgid, g.n, sizeof(*by_tgid), cmp_tgid, &g);
 	for (i = 0; ret >= 0 && i < l->n; i++) {
 		e = &l->v[i];
-		m = match(&g, e);
+		m = match(&g, by_tgid, e);
 		if (!m)
 			continue;
 		argv = lineage_argv(&g, m, &argc, &len);
@@ -209,6 +238,7 @@ static int enrich(struct lineage *l, bool groups)
 			e->pgid = pgid;
 		}
 	}
+	free(by_tgid);
 	lineage_free(&g);
 	return ret;
 }

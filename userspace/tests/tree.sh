@@ -143,6 +143,22 @@ pair() {
 pair 6.1 150 262 226 228 234 235
 pair 6.12 48 203 161 163 176 177
 
+# live (LIFECYCLE_DEBUGFS, LIFECYCLE_PROC): -a and -g add the log's argv
+# and groups to the table's processes: the same lines as from the log
+mkdir "$tmp/live"
+cp "$ldir/pair/6.1.lineage" "$tmp/live/lineage"
+LIFECYCLE_PROC=$ldir/pair/6.1.log LIFECYCLE_DEBUGFS=$tmp/live \
+	"$bin" tree -a -g 226 >"$tmp/a" 2>"$tmp/err" && ok || ko "live tree -a -g"
+expect 0 "tree -a -g 226 -i LOG" "$bin" tree -a -g 226 -i "$ldir/pair/6.1.log"
+same "$tmp/a" "$tmp/out" "live tree -a -g 226"
+head -n 1 "$tmp/a" | grep -q "^226 sh -c 'python3 selftests/stories/daemon.py 600 > \"\$1\"; read x < \"\$2\"' sh /tmp/.* \[dead, exit 0\] sid=113 pgid=113\$" &&
+	ok || ko "live tree -a -g: $(head -n 1 "$tmp/a")"
+LIFECYCLE_PROC=$tmp/none LIFECYCLE_DEBUGFS=$tmp/live \
+	"$bin" tree -a 226 >"$tmp/a" 2>"$tmp/err"
+[ $? -eq 1 ] && ok || ko "live tree -a without the log: exit status"
+"$bin" tree 226 -i "$ldir/pair/6.1.lineage" >"$tmp/b"
+same "$tmp/a" "$tmp/b" "live tree -a without the log: the tree"
+
 # -f --new -p SH: the daemon 503 was forked before following began and
 # adopted by init; the lineage table (creator links 500 > 501 > 502 >
 # 503) makes it followed.  504 is unrelated; the 503 born at 9500 reuses
