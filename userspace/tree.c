@@ -195,7 +195,8 @@ static int cmp_tgid(const void *a, const void *b, void *l)
 	const struct lineage *sl = l;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
 
-	return cmp3(sl->v[i].tgid, sl->v[j].tgid) ?: cmp3(i, j);
+	return cmp3(sl->v[i].tgid, sl->v[j].tgid) ?:
+	       cmp3(sl->v[i].birth, sl->v[j].birth) ?: cmp3(i, j);
 }
 
 /* the first position in order[by] whose key is key, or n */
@@ -213,7 +214,7 @@ static size_t first(const struct tree *t, int by, long long key)
 	return lo;
 }
 
-/* the entry of tgid (the newest, when a pid was reused), or NULL */
+/* the entry of tgid (the newest born, when a pid was reused), or NULL */
 static const struct lin_node *find(const struct tree *t, long long tgid)
 {
 	size_t k = first(t, BY_TGID, tgid + 1);
@@ -221,6 +222,30 @@ static const struct lin_node *find(const struct tree *t, long long tgid)
 	if (!k || t->l->v[t->order[BY_TGID][k - 1]].tgid != tgid)
 		return NULL;
 	return &t->l->v[t->order[BY_TGID][k - 1]];
+}
+
+/*
+ * The process tgid named by one born at birth, its parent or creator:
+ * of the processes that had the pid, the newest born before it (an
+ * ancestor is older than its descendants), else the oldest; or NULL.
+ */
+static const struct lin_node *find_at(const struct tree *t, long long tgid,
+				      long long birth)
+{
+	size_t k = first(t, BY_TGID, tgid), end = first(t, BY_TGID, tgid + 1);
+	const struct lin_node *e;
+
+	if (k == end)
+		return NULL;
+	if (birth == LC_NONE)
+		return &t->l->v[t->order[BY_TGID][end - 1]];
+	while (end - 1 > k) {
+		e = &t->l->v[t->order[BY_TGID][end - 1]];
+		if (e->birth == LC_NONE || e->birth <= birth)
+			break;
+		end--;
+	}
+	return &t->l->v[t->order[BY_TGID][end - 1]];
 }
 
 /*
@@ -251,7 +276,8 @@ static void next_item(const struct tree *t, struct frame *f)
 			if (t->keep && !t->keep[i])
 				continue;
 			if (e->tgid != tgid &&
-			    (f->by == BY_PARENT || adopted(e))) {
+			    (f->by == BY_PARENT || adopted(e)) &&
+			    find_at(t, tgid, e->birth) == &t->l->v[f->node]) {
 				f->next = i;
 				f->next_note = f->by == BY_CREATOR;
 				f->k++;
@@ -469,7 +495,7 @@ static int keep_alive(struct tree *t)
 			continue;
 		for (e = &t->l->v[i]; e && !t->keep[e - t->l->v];) {
 			t->keep[e - t->l->v] = true;
-			p = find(t, e->parent);
+			p = find_at(t, e->parent, e->birth);
 			e = p && p != e ? p : NULL;
 		}
 	}
@@ -542,7 +568,7 @@ static int tree_show(struct tree *t, long long root, bool json)
 	for (i = 0; i < t->l->n && !out_error(); i++) {
 		e = &t->l->v[t->order[BY_PARENT][i]];
 		if (root >= 0 ? e->tgid != root :
-		    find(t, e->parent) && e->parent != e->tgid)
+		    find_at(t, e->parent, e->birth) && e->parent != e->tgid)
 			continue;
 		if (t->keep && !t->keep[t->order[BY_PARENT][i]])
 			continue;

@@ -109,6 +109,30 @@ printf '%s\n' "1 ? (before the recording)" "|-- 50 a [zombie, exit 0] (before th
 	"\`-- 50 b [zombie, exit 0]" >"$tmp/want"
 same "$tmp/out" "$tmp/want" "tree of a reused pid"
 
+# each of two processes with one pid has its own child
+f="clone_flags=0x11 thread=0 vfork=0"
+x="status=0 code=0 signal=- core=0 group_dead=1"
+printf '%s\n' "lifecycle 1" \
+	"1 100 0 fork 50 50 1 0 a creator_pid=1 creator_tgid=1 $f start_ns=100 parent_start_ns=1 creator_start_ns=1" \
+	"2 150 0 fork 60 60 50 0 a creator_pid=50 creator_tgid=50 $f start_ns=150 parent_start_ns=100 creator_start_ns=100" \
+	"3 160 0 exit 60 60 50 0 a $x start_ns=150 parent_start_ns=100 age_ns=10" \
+	"4 170 0 reap 60 60 50 0 a reaper_pid=50 reaper_tgid=50 how=wait zombie_ns=10 start_ns=150 parent_start_ns=100 reaper_start_ns=100" \
+	"5 200 0 exit 50 50 1 0 a $x start_ns=100 parent_start_ns=1 age_ns=100" \
+	"6 210 0 reap 50 50 1 0 a reaper_pid=1 reaper_tgid=1 how=wait zombie_ns=10 start_ns=100 parent_start_ns=1 reaper_start_ns=1" \
+	"7 300 0 fork 50 50 1 0 b creator_pid=1 creator_tgid=1 $f start_ns=300 parent_start_ns=1 creator_start_ns=1" \
+	"8 350 0 fork 61 61 50 0 b creator_pid=50 creator_tgid=50 $f start_ns=350 parent_start_ns=300 creator_start_ns=300" >"$tmp/two.txt"
+expect 0 "tree: two processes of one pid" "$bin" tree -i "$tmp/two.txt"
+printf '%s\n' "1 ? (before the recording)" "|-- 50 a [dead, exit 0]" \
+	"|   \`-- 60 a [dead, exit 0]" "\`-- 50 b" "    \`-- 61 b" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "tree: two processes of one pid"
+expect 0 "tree 50: both" "$bin" tree 50 -i "$tmp/two.txt"
+printf '%s\n' "50 a [dead, exit 0]" "\`-- 60 a [dead, exit 0]" "50 b" \
+	"\`-- 61 b" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "tree 50: both"
+expect 0 "tree --alive: two of one pid" "$bin" tree --alive -i "$tmp/two.txt"
+printf '%s\n' "1 ? (before the recording)" "\`-- 50 b" "    \`-- 61 b" >"$tmp/want"
+same "$tmp/out" "$tmp/want" "tree --alive: two of one pid"
+
 # A log and the lineage table read just after it in the VM story
 # follow-adopted (6.1 and 6.12): every process born in the recording has
 # the same creator, parent, birth, exec, exit and reap times, status, comm
