@@ -22,6 +22,19 @@ for t in "$r.txt" "$r.bin"; do
 	expect 0 "tree -a -g -i $t" "$bin" tree -a -g -i "$t"
 	same "$tmp/out" "$ldir/recorded-6.1-stories.log.ag.tree" "tree -a -g -i $t"
 done
+# a --rotate directory; a cut-short recording: the tree of what is
+# readable, status 1 (--strict: no tree)
+mkdir "$tmp/rot"
+cp "$r.bin" "$tmp/rot/lifecycle-1.bin"
+expect 0 "tree -i DIR" "$bin" tree -i "$tmp/rot"
+same "$tmp/out" "$ldir/recorded-6.1-stories.log.tree" "tree -i DIR"
+head -c 5000 "$r.bin" >"$tmp/cut.bin"
+expect 1 "tree -i CUT" "$bin" tree -i "$tmp/cut.bin"
+got=$(tail -n 1 "$tmp/out")
+[ "$got" = "            \`-- 126 reader-stories. [zombie, exit 0]" ] && ok ||
+	ko "tree -i CUT: last line '$got'"
+expect 1 "tree --strict -i CUT" "$bin" tree --strict -i "$tmp/cut.bin"
+[ -s "$tmp/out" ] && ko "tree --strict -i CUT: output" || ok
 # a lineage table still reads as one, also from stdin
 expect 0 "tree -i - < lineage" sh -c "\"$bin\" tree -i - < \"$ldir/basic.txt\""
 same "$tmp/out" "$ldir/basic.tree" "tree -i - < lineage"
