@@ -14,9 +14,14 @@
 #              the shell lives on); lifecycle -f --new -p SHELL, started
 #              then, shows the daemon's exit and its reap by init; the
 #              tree live and from the log (-a, -g, --alive, --only)
+#   story      lifecycle story CHILD (--json): a child that execs, calls
+#              setsid, is stopped and continued, orphaned, adopted and
+#              reaped by init after exit code 3, told whole
 #   record     lifecycle -r (the binary stream) gives the same JSON as the
 #              text for every record so far; a recording made with
 #              -f --new -r holds a shell's exit code
+#   reuse      two processes given the same pid (ns_last_pid): the
+#              records, the timeline and lifecycle story tell them apart
 #
 # Each story prints the reader's timeline (and tree), then checks the
 # same records through --json with selftests/stories/check.py: exact pids,
@@ -32,7 +37,7 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow record \
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
 	follow-adopted
 T=$(mktemp -d) || exit 1
 fails=0
@@ -195,6 +200,59 @@ story_follow_adopted() {
 	why=$(python3 selftests/stories/follow_adopted.py "$T" "$sh" "$p" \
 		"$c" "$d" $$ 2>&1) && why=ok
 	result follow-adopted "$(echo "$why" | head -n 1)"
+story_story() {
+	local c why
+	echo "== story story: python3 selftests/stories/orphan.py, then" \
+	     "lifecycle story CHILD"
+	python3 selftests/stories/orphan.py > "$T/orphan.prog" 2>&1
+	cat "$T/orphan.prog"
+	c=$(pid_of child "$T/orphan.prog")
+	if [ -z "$c" ] || ! wait_reaped "$c"; then
+		result story "the child did not run or was not reaped"
+		return
+	fi
+	echo "-- lifecycle story $c"
+	$L story "$c" | tee "$T/story.out"
+	$L story "$c" --json > "$T/story.json" || {
+		result story "lifecycle story --json exited $?"
+		return
+	}
+	why=$(python3 selftests/stories/check_story.py "$T/orphan.prog" \
+	      "$T/story.json" "$T/story.out" $$ 2>&1) && why=ok
+	result story "$(echo "$why" | head -n 1)"
+}
+
+# Two processes given the same pid: every view tells them apart.
+story_reuse() {
+	local p a first why
+	echo "== story reuse: python3 selftests/stories/reuse.py (a pid given twice)"
+	python3 selftests/stories/reuse.py > "$T/reuse.prog" 2>&1
+	cat "$T/reuse.prog"
+	p=$(pid_of parent "$T/reuse.prog")
+	a=$(pid_of pid "$T/reuse.prog")
+	if [ -z "$p" ] || [ -z "$a" ] || ! wait_reaped "$a"; then
+		result reuse "the pid was not given twice, or not reaped"
+		return
+	fi
+	echo "-- lifecycle -p $p"
+	$L -p "$p" | tee "$T/reuse.out"
+	$L --json -p "$p" > "$T/reuse.json"
+	echo "-- lifecycle story $a"
+	$L story "$a" | tee "$T/reuse.story"
+	$L story "$a" --json > "$T/reuse.story.json"
+	# the first incarnation, chosen by its key
+	first=$(python3 -c 'import json, sys
+r = [json.loads(x) for x in open(sys.argv[1])]
+print(next(x["start_ns"] for x in r
+           if x["event"] == "fork" and x["pid"] == int(sys.argv[2])))' \
+		"$T/reuse.json" "$a")
+	echo "-- lifecycle story $a@$first"
+	$L story "$a@$first" | tee "$T/reuse.old"
+	$L story "$a@$first" --json > "$T/reuse.old.json"
+	why=$(python3 selftests/stories/check_reuse.py "$T/reuse.prog" \
+	      "$T/reuse.json" "$T/reuse.story.json" "$T/reuse.old.json" \
+	      "$T/reuse.out" 2>&1) && why=ok
+	result reuse "$(echo "$why" | head -n 1)"
 }
 
 # The binary stream against the text, record for record, through the
@@ -260,7 +318,9 @@ for s in "$@"; do
 	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
 	follow)	story_follow ;;
 	follow-adopted) story_follow_adopted ;;
+	story)	story_story ;;
 	record)	story_record ;;
+	reuse)	story_reuse ;;
 	*)	result "$s" "unknown story" ;;
 	esac
 	echo

@@ -204,26 +204,36 @@ static void detail_fields(struct jw *w, const struct lc_entry *r)
 	}
 }
 
+/**
+ * json_record_jw() - one record as a JSON object, where @w is
+ * @w: the writer, expecting a value
+ * @r: the record
+ */
+void json_record_jw(struct jw *w, const struct lc_entry *r)
+{
+	jw_start_object(w);
+	jw_key(w, "\"seq\":");
+	jw_raw_int(w, r->seq);
+	num(w, "ts_ns", r->ts_ns);
+	num(w, "cpu", r->cpu);
+	str(w, "event", lc_event_name(r->type));
+	num(w, "pid", r->pid);
+	num(w, "tgid", r->tgid);
+	num(w, "ppid", r->ppid);
+	bytes(w, "comm", r->comm);
+	num(w, "uid", r->uid);
+	num(w, "start_ns", r->start_ns);
+	num(w, "parent_start_ns", r->parent_start_ns);
+	str(w, "boot_id", r->boot_id);
+	detail_fields(w, r);
+	w->after_name = false;
+	jw_end_object(w);
+}
+
 void json_record(FILE *out, const struct lc_entry *r)
 {
 	struct jw w;
 
 	jw_init(&w, out);
-	jw_start_object(&w);
-	jw_key(&w, "\"seq\":");
-	jw_raw_int(&w, r->seq);
-	num(&w, "ts_ns", r->ts_ns);
-	num(&w, "cpu", r->cpu);
-	str(&w, "event", lc_event_name(r->type));
-	num(&w, "pid", r->pid);
-	num(&w, "tgid", r->tgid);
-	num(&w, "ppid", r->ppid);
-	bytes(&w, "comm", r->comm);
-	num(&w, "uid", r->uid);
-	num(&w, "start_ns", r->start_ns);
-	num(&w, "parent_start_ns", r->parent_start_ns);
-	str(&w, "boot_id", r->boot_id);
-	detail_fields(&w, r);
-	w.after_name = false;
-	jw_end_object(&w);
+	json_record_jw(&w, r);
 }

@@ -289,15 +289,18 @@ void jw_string(struct jw *w, const char *s)
  */
 void jw_raw_int(struct jw *w, long long v)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930"
-		"31323334353637383940414243444546474849505152535455565758596061"
-		"62636465666768697071727374757677787980818283848586878889909192"
-		"93949596979899";
+	static char pairs[200];		/* "00" to "99", made once */
 	char tmp[48], *end = tmp + 24, *t = end;
 	unsigned long long u = v < 0 ? -(unsigned long long)v :
 					 (unsigned long long)v;
+	unsigned int i;
 
+	if (!pairs[1]) {
+		for (i = 0; i < 100; i++) {
+			pairs[2 * i] = '0' + i / 10;
+			pairs[2 * i + 1] = '0' + i % 10;
+		}
+	}
 	while (u >= 100) {
 		t -= 2;
 		memcpy(t, pairs + (u % 100) * 2, 2);

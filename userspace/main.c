@@ -32,12 +32,15 @@ static const char usage_text[] =
 "       lifecycle run [OPTIONS] -- CMD [ARGS...]\n"
 "                                         run CMD, then tell its story\n"
 "       lifecycle tree [OPTIONS] [PID]    draw the process tree (lineage)\n"
+"       lifecycle story [OPTIONS] PID[@START]\n"
+"                                         one process's whole life\n"
 "       lifecycle stats [OPTIONS]         show the module's counters\n"
 "\n"
 "Options:\n"
 "  -i, --input FILE   read FILE instead of " LC_PROC_PATH " (or the\n"
 "                     debugfs lineage/stats file); '-' is stdin\n"
-"  -f, --follow       keep reading new records (poll) until Ctrl-C\n"
+"  -f, --follow       keep reading new records (poll) until Ctrl-C;\n"
+"                     story: until the process is reaped\n"
 "      --new          with -f: start at the end, show only new records\n"
 "  -j, --json         one JSON object per line (JSON Lines)\n"
 "  -p, --pid PID,...  only these processes and their descendants (from\n"
@@ -83,6 +86,7 @@ static const char usage_text[] =
 "  lifecycle run -t 10 -- ./daemon  # a daemon's first ten seconds\n"
 "  lifecycle tree 1                 # the tree under init, with adoptions\n"
 "  lifecycle tree -a -i rec.bin     # the tree a recording tells, with argv\n"
+"  lifecycle story 4170             # birth to reap, ancestors, descendants\n"
 "  lifecycle stats --json           # counters as one JSON object\n";
 
 /* tree's and the filter's long options */
@@ -276,8 +280,38 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* story's PID or PID@START */
+static int story_key(struct opts *o, char *arg)
+{
+	char *at = strchr(arg, '@'), *end;
+
+	if (at) {
+		*at = '\0';
+		errno = 0;
+		o->key_start = strtoll(at + 1, &end, 10);
+		o->has_key = true;
+		if (!at[1] || *end || o->key_start < 0 || errno) {
+			*at = '@';
+			return usage_error("bad key '%s' (PID@START, START in ns since boot)",
+					   arg);
+		}
+	}
+	if (parse_pid(arg, &o->root)) {
+		if (at)
+			*at = '@';
+		return usage_error("bad pid '%s'", arg);
+	}
+	return 0;
+}
+
 static int positional(struct opts *o, const char *cmd, char **argv)
 {
+	if (!strcmp(cmd, "story") && o->root < 0) {
+		if (story_key(o, argv[optind]))
+			return 2;
+		optind++;
+		return 0;
+	}
 	if (!strcmp(cmd, "tree") && o->root < 0) {
 		if (parse_pid(argv[optind], &o->root))
 			return usage_error("bad pid '%s'", argv[optind]);
@@ -290,7 +324,7 @@ static int positional(struct opts *o, const char *cmd, char **argv)
 /* options may come before and after the command word */
 static int parse_args(struct opts *o, int argc, char **argv, const char **cmd)
 {
-	static const char *const cmds[] = { "run", "tree", "stats" };
+	static const char *const cmds[] = { "run", "tree", "stats", "story" };
 	size_t i;
 	int ret;
 
@@ -354,6 +388,15 @@ static int dispatch(struct opts *o, const char *cmd)
 		if (!o->cmd || !o->cmd[0])
 			return usage_error("run: no command given%s", "");
 		return cmd_run(o);
+	}
+	if (!strcmp(cmd, "story")) {
+		if (o->root < 0)
+			return usage_error("story: no PID given%s", "");
+		if (o->tail || o->wall || o->filter.npids ||
+		    o->filter.nonly || o->filter.ncomms || o->filter.events)
+			return usage_error("story tells one whole life: no --new, -T, -p, --only, -c or -e%s",
+					   "");
+		return cmd_story(o);
 	}
 	if (*cmd && (o->follow || o->tail || o->wall))
 		return usage_error2("%s: -f, --new and -T are for the log, not %s",
