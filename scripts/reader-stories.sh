@@ -200,6 +200,8 @@ story_follow_adopted() {
 	why=$(python3 selftests/stories/follow_adopted.py "$T" "$sh" "$p" \
 		"$c" "$d" $$ 2>&1) && why=ok
 	result follow-adopted "$(echo "$why" | head -n 1)"
+}
+
 story_story() {
 	local c why
 	echo "== story story: python3 selftests/stories/orphan.py, then" \
