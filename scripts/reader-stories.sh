@@ -263,6 +263,11 @@ story_record() {
 	local n ev rp i sh
 
 	echo "== story record: lifecycle -r, the binary stream, against the text"
+	# every event kind, whatever ran before: 30 shells (150 records), and
+	# an orphan (its reparent), reaped before the log is read
+	for i in $(seq 30); do sh -c 'exit 0'; done
+	sh -c 'sleep 0.2 & echo $! > "$1"' sh "$T/orphan.pid"
+	wait_reaped "$(cat "$T/orphan.pid")"
 	$L -r > "$T/rec.bin" && cat /proc/lifecycle > "$T/rec.txt" &&
 		$L --json -i "$T/rec.bin" > "$T/rec.bin.json" &&
 		$L --json -i "$T/rec.txt" > "$T/rec.txt.json" || {
