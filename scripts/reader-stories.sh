@@ -10,6 +10,10 @@
 #              lifecycle -p PARENT and lifecycle tree
 #   subreaper  lifecycle run -- an orphan adopted by a child subreaper
 #   follow     lifecycle -f --new sees a new process within milliseconds
+#   follow-adopted  a shell starts a double-fork daemon (adopted by init,
+#              the shell lives on); lifecycle -f --new -p SHELL, started
+#              then, shows the daemon's exit and its reap by init; the
+#              tree live and from the log (-a, -g, --alive, --only)
 #   story      lifecycle story CHILD (--json): a child that execs, calls
 #              setsid, is stopped and continued, orphaned, adopted and
 #              reaped by init after exit code 3, told whole
@@ -37,7 +41,7 @@ CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
 [ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
-	summary
+	summary follow-adopted
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -136,6 +140,69 @@ story_follow() {
 	else
 		result follow "$(tail -n 1 "$T/follow.out" | sed "s/^FAIL: //")"
 	fi
+}
+
+# A descendant that existed, already adopted away, when following began:
+# found through the lineage table's creator links (lineage_seed_follow).
+story_follow_adopted() {
+	local sh fp d c p a i why
+
+	echo "== story follow-adopted: sh starts a daemon, then" \
+	     "lifecycle -f --new -p SH"
+	mkfifo "$T/fa.fifo"
+	sh -c 'python3 selftests/stories/daemon.py 600 > "$1"; read x < "$2"' \
+		sh "$T/fa.prog" "$T/fa.fifo" &
+	sh=$!
+	i=0
+	until grep -q daemon: "$T/fa.prog" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || break
+		sleep 0.05
+	done
+	cat "$T/fa.prog"
+	p=$(pid_of parent "$T/fa.prog")
+	c=$(pid_of child "$T/fa.prog")
+	d=$(pid_of daemon "$T/fa.prog")
+	a=$(pid_of adopter "$T/fa.prog")
+	if [ -z "$d" ] || [ "$a" != 1 ]; then
+		result follow-adopted "the daemon did not start, or not under init"
+		echo > "$T/fa.fifo"
+		rm -f "$T/fa.fifo"
+		return
+	fi
+	echo "-- lifecycle tree $sh; tree -a -g --alive --only $d (live)"
+	$L tree "$sh" | tee "$T/fa.tree"
+	$L tree -a -g --alive --only "$d" | tee "$T/fa.only"
+	$L -f --new -p "$sh" --json > "$T/fa.json" &
+	fp=$!
+	i=0
+	until grep -q "_tgid $fp\$" /sys/kernel/debug/lifecycle/stats; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		sleep 0.1
+	done
+	kill -TERM "$d"
+	wait_reaped "$d"
+	echo > "$T/fa.fifo"
+	wait "$sh"
+	rm -f "$T/fa.fifo"	# -o copies $T: a FIFO would block it
+	wait_reaped "$sh"
+	kill -INT "$fp"
+	wait "$fp" || {
+		result follow-adopted "lifecycle -f --new -p exited $?"
+		return
+	}
+	echo "-- lifecycle -f --new -p $sh --json"
+	cat "$T/fa.json"
+	cat /proc/lifecycle > "$T/fa.log"
+	cat /sys/kernel/debug/lifecycle/lineage > "$T/fa.lineage"
+	echo "-- lifecycle tree -i LOG $sh; -i LINEAGE $sh"
+	$L tree -i "$T/fa.log" "$sh" | tee "$T/fa.logtree"
+	$L tree -i "$T/fa.lineage" "$sh" > "$T/fa.lintree"
+	$L tree -g --only "$d" -i "$T/fa.log" > "$T/fa.logonly"
+	why=$(python3 selftests/stories/follow_adopted.py "$T" "$sh" "$p" \
+		"$c" "$d" $$ 2>&1) && why=ok
+	result follow-adopted "$(echo "$why" | head -n 1)"
 }
 
 story_story() {
@@ -286,6 +353,7 @@ for s in "$@"; do
 	daemon-init) story_daemon_init ;;
 	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
 	follow)	story_follow ;;
+	follow-adopted) story_follow_adopted ;;
 	story)	story_story ;;
 	record)	story_record ;;
 	reuse)	story_reuse ;;

@@ -28,6 +28,9 @@ struct opts {
 	long long root;		/* tree PID or story PID, or -1 */
 	long long key_start;	/* story PID@START: START, when has_key */
 	bool has_key;
+	bool tree_args;		/* tree -a: the argv of the last exec */
+	bool tree_groups;	/* tree -g: sid and pgid */
+	bool tree_alive;	/* tree --alive: the living and their ancestors */
 	char **cmd;		/* run: the command and its arguments */
 	struct filter filter;
 	const char *rotate_dir;	/* --rotate DIR (implies -r) */

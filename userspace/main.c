@@ -47,6 +47,8 @@ static const char usage_text[] =
 "  -j, --json         one JSON object per line (JSON Lines)\n"
 "  -p, --pid PID,...  only these processes and their descendants (from\n"
 "                     fork records); -p may be given again\n"
+"      --only PID,... only these processes, without their descendants;\n"
+"                     --only may be given again\n"
 "  -c, --comm COMM,...  only records whose comm is one of these (at most\n"
 "                     15 bytes each); -c may be given again\n"
 "  -e, --events LIST  only these events, comma-separated: fork,exec,exit,\n"
@@ -64,6 +66,10 @@ static const char usage_text[] =
 "  -T, --wall         TIME as wall-clock time of day (HH:MM:SS.usec)\n"
 "      --strict       stop at the first damaged line or event\n"
 "      --color WHEN   auto (the default), always or never\n"
+"  -a, --args         tree: the arguments of each process's last exec\n"
+"  -g, --groups       tree: each process's session and process group\n"
+"      --alive        tree: only the living, and the ancestors they hang\n"
+"                     from\n"
 "  -V, --version      show the version\n"
 "  -h, --help         show this help\n"
 "\n"
@@ -81,9 +87,13 @@ static const char usage_text[] =
 "  lifecycle run -- make -j4        # the story of a build\n"
 "  lifecycle run -t 10 -- ./daemon  # a daemon's first ten seconds\n"
 "  lifecycle tree 1                 # the tree under init, with adoptions\n"
+"  lifecycle tree -a -i rec.bin     # the tree a recording tells, with argv\n"
 "  lifecycle story 4170             # birth to reap, ancestors, descendants\n"
 "  lifecycle summary -i rec.bin     # what a recording holds, in lists\n"
 "  lifecycle stats --json           # counters as one JSON object\n";
+
+/* tree's and the filter's long options */
+enum { OPT_ALIVE = 0x200, OPT_ONLY };
 
 static const struct option longopts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -105,6 +115,10 @@ static const struct option longopts[] = {
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "args", no_argument, NULL, 'a' },
+	{ "groups", no_argument, NULL, 'g' },
+	{ "alive", no_argument, NULL, OPT_ALIVE },
+	{ "only", required_argument, NULL, OPT_ONLY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -146,21 +160,26 @@ static int parse_timeout(const char *s, long long *ms)
 	return 0;
 }
 
-static int add_pids(struct opts *o, char *arg)
+static int add_pids(struct opts *o, char *arg, bool only)
 {
 	char *item = arg, *comma;
 	long long pid;
+	int ret;
 
 	for (;;) {
 		comma = strchr(item, ',');
 		if (comma)
 			*comma = '\0';
 		if (!*item)
-			return usage_error("-p: an empty pid%s", "");
+			return usage_error("%s: an empty pid", only ?
+					   "--only" : "-p");
 		if (parse_pid(item, &pid))
 			return usage_error("bad pid '%s'", item);
-		if (filter_set_pid(&o->filter, pid))
-			return usage_error("-p: more than 64 pids%s", "");
+		ret = only ? filter_set_only(&o->filter, pid) :
+			     filter_set_pid(&o->filter, pid);
+		if (ret)
+			return usage_error("%s: more than 64 pids", only ?
+					   "--only" : "-p");
 		if (!comma)
 			return 0;
 		item = comma + 1;
@@ -201,7 +220,18 @@ static int one_opt(struct opts *o, int c, char *arg)
 		o->json = true;
 		break;
 	case 'p':
-		return add_pids(o, arg);
+		return add_pids(o, arg, false);
+	case OPT_ONLY:
+		return add_pids(o, arg, true);
+	case 'a':
+		o->tree_args = true;
+		break;
+	case 'g':
+		o->tree_groups = true;
+		break;
+	case OPT_ALIVE:
+		o->tree_alive = true;
+		break;
 	case 'c':
 		if (filter_add_comms(&o->filter, arg, &bad, &why))
 			return usage_error2("-c '%s': %s", bad, why);
@@ -244,7 +274,7 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVh", longopts,
+	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVhag", longopts,
 				NULL)) != -1) {
 		ret = one_opt(o, c, optarg);
 		if (ret)
@@ -351,9 +381,13 @@ static int dispatch(struct opts *o, const char *cmd)
 				   "");
 	if (o->journal)
 		return cmd_journal(o);
+	if (strcmp(cmd, "tree") && (o->tree_args || o->tree_groups ||
+				    o->tree_alive))
+		return usage_error("-a, -g and --alive are for tree%s", "");
 	if (o->raw && (*cmd || o->json || o->filter.npids ||
+			 o->filter.nonly ||
 			 o->filter.ncomms || o->filter.events))
-		return usage_error("--raw records everything: no command, -j, -p, -c or -e%s",
+		return usage_error("--raw records everything: no command, -j, -p, --only, -c or -e%s",
 				   "");
 	if (!strcmp(cmd, "run")) {
 		if (!o->cmd || !o->cmd[0])
@@ -364,8 +398,8 @@ static int dispatch(struct opts *o, const char *cmd)
 		if (o->root < 0)
 			return usage_error("story: no PID given%s", "");
 		if (o->tail || o->wall || o->filter.npids ||
-		    o->filter.ncomms || o->filter.events)
-			return usage_error("story tells one whole life: no --new, -T, -p, -c or -e%s",
+		    o->filter.nonly || o->filter.ncomms || o->filter.events)
+			return usage_error("story tells one whole life: no --new, -T, -p, --only, -c or -e%s",
 					   "");
 		return cmd_story(o);
 	}
@@ -377,9 +411,9 @@ static int dispatch(struct opts *o, const char *cmd)
 				   "");
 	if (!strcmp(cmd, "tree") && o->filter.npids > 1)
 		return usage_error("tree takes one PID%s", "");
-	if (!strcmp(cmd, "stats") && (o->filter.npids || o->filter.ncomms ||
-				     o->filter.events))
-		return usage_error("stats: no -p, -c or -e%s", "");
+	if (!strcmp(cmd, "stats") && (o->filter.npids || o->filter.nonly ||
+				     o->filter.ncomms || o->filter.events))
+		return usage_error("stats: no -p, --only, -c or -e%s", "");
 	if (!strcmp(cmd, "tree"))
 		return cmd_tree(o);
 	if (!strcmp(cmd, "summary"))
