@@ -138,10 +138,12 @@ TEST_F(identity, thread_exec_keeps_start)
 TEST_F(identity, reparent_names_both_parents)
 {
 	const struct lc_rec *mfork, *rep;
-	int fds[2], status;
+	int fds[2], hold[2], status;
 	pid_t mid, d;
 
+	/* the pid comes over fds; the grandchild waits on hold alone */
 	ASSERT_EQ(0, pipe(fds));
+	ASSERT_EQ(0, pipe(hold));
 	mid = fork();
 	ASSERT_LE(0, mid);
 	if (!mid) {
@@ -151,9 +153,10 @@ TEST_F(identity, reparent_names_both_parents)
 		if (!d) {
 			char c;
 
-			close(fds[1]);
+			close(hold[1]);
+			close(fds[0]);
 			/* until T closes the pipe */
-			if (read(fds[0], &c, 1) < 0)
+			if (read(hold[0], &c, 1) < 0)
 				_exit(91);
 			_exit(0);
 		}
@@ -164,6 +167,8 @@ TEST_F(identity, reparent_names_both_parents)
 	ASSERT_EQ(sizeof(d), read(fds[0], &d, sizeof(d)));
 	ASSERT_EQ(mid, lc_reap(mid, &status, LC_TIMEOUT_MS));
 	rep = lc_wait(&self->log, 0, "reparent", d, LC_TIMEOUT_MS);
+	close(hold[1]);
+	close(hold[0]);
 	close(fds[1]);
 	close(fds[0]);
 	ASSERT_NE(NULL, rep);
