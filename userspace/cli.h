@@ -32,6 +32,9 @@ struct opts {
 	unsigned long long max_bytes;	/* --max-bytes, or 0: the default */
 	unsigned long max_files;	/* --max-files, or 0: the default */
 	bool journal;		/* --journal */
+	const char *output;	/* -o FILE: chart, --perfetto, --dot */
+	bool perfetto;		/* --perfetto */
+	bool dot;		/* tree --dot */
 };
 
 /* sysio.c: the stop signals, delivered only while waiting (ppoll) */
@@ -45,6 +48,8 @@ enum lc_record_opt {
 	OPT_MAX_BYTES,
 	OPT_MAX_FILES,
 	OPT_JOURNAL,
+	OPT_PERFETTO,
+	OPT_DOT,
 };
 
 /* --rotate's defaults: 8 files of 16 MiB */
@@ -66,6 +71,7 @@ int cmd_follow(struct opts *o);
 int cmd_run(struct opts *o);
 int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
+int cmd_chart(struct opts *o);
 int cmd_raw(struct opts *o);
 /* rotate.c and journal.c */
 int record_opt(struct opts *o, int c, const char *arg);

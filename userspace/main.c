@@ -33,6 +33,8 @@ static const char usage_text[] =
 "                                         run CMD, then tell its story\n"
 "       lifecycle tree [OPTIONS] [PID]    draw the process tree (lineage)\n"
 "       lifecycle stats [OPTIONS]         show the module's counters\n"
+"       lifecycle chart [-p PID] -o FILE  the story as an HTML chart\n"
+"       lifecycle --perfetto -o FILE      the story as a Perfetto trace\n"
 "\n"
 "Options:\n"
 "  -i, --input FILE   read FILE instead of " LC_PROC_PATH " (or the\n"
@@ -56,6 +58,9 @@ static const char usage_text[] =
 "      --max-bytes N  --rotate: at most N bytes a file (K, M, G; 16M)\n"
 "      --max-files K  --rotate: delete the oldest beyond K files (8)\n"
 "      --journal      each record to the systemd journal (LIFECYCLE_*)\n"
+"  -o, --output FILE  chart, --perfetto, tree --dot: write FILE, not stdout\n"
+"      --perfetto     the story as Trace Event Format JSON (ui.perfetto.dev)\n"
+"      --dot          tree: a Graphviz graph (creator and adoption edges)\n"
 "  -T, --wall         TIME as wall-clock time of day (HH:MM:SS.usec)\n"
 "      --strict       stop at the first damaged line or event\n"
 "      --color WHEN   auto (the default), always or never\n"
@@ -76,7 +81,10 @@ static const char usage_text[] =
 "  lifecycle run -- make -j4        # the story of a build\n"
 "  lifecycle run -t 10 -- ./daemon  # a daemon's first ten seconds\n"
 "  lifecycle tree 1                 # the tree under init, with adoptions\n"
-"  lifecycle stats --json           # counters as one JSON object\n";
+"  lifecycle stats --json           # counters as one JSON object\n"
+"  lifecycle chart -i rec.bin -o story.html   # open it in a browser\n"
+"  lifecycle --perfetto -o trace.json # open it in ui.perfetto.dev\n"
+"  lifecycle tree --dot | dot -Tsvg > tree.svg\n";
 
 static const struct option longopts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -98,6 +106,9 @@ static const struct option longopts[] = {
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "output", required_argument, NULL, 'o' },
+	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
+	{ "dot", no_argument, NULL, OPT_DOT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -220,6 +231,17 @@ static int one_opt(struct opts *o, int c, char *arg)
 		break;
 	case 'C':
 		return set_color(o, arg);
+	case 'o':
+		if (!*arg)
+			return usage_error("-o: an empty file name%s", "");
+		o->output = arg;
+		break;
+	case OPT_PERFETTO:
+		o->perfetto = true;
+		break;
+	case OPT_DOT:
+		o->dot = true;
+		break;
 	case 'V':
 		printf("lifecycle %s (record format %d)\n", LC_VERSION,
 		       LC_FORMAT_VERSION);
@@ -237,7 +259,7 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVh", longopts,
+	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVho:", longopts,
 				NULL)) != -1) {
 		ret = one_opt(o, c, optarg);
 		if (ret)
@@ -260,7 +282,7 @@ static int positional(struct opts *o, const char *cmd, char **argv)
 /* options may come before and after the command word */
 static int parse_args(struct opts *o, int argc, char **argv, const char **cmd)
 {
-	static const char *const cmds[] = { "run", "tree", "stats" };
+	static const char *const cmds[] = { "run", "tree", "stats", "chart" };
 	size_t i;
 	int ret;
 
@@ -301,8 +323,41 @@ static bool utf8_locale(void)
 	return cs && (strcasestr(cs, "UTF-8") || strcasestr(cs, "utf8"));
 }
 
+/* chart, --perfetto and tree --dot: their options, and -o */
+static int pictures(struct opts *o, const char *cmd)
+{
+	bool chart = !strcmp(cmd, "chart") || o->perfetto;
+
+	if (o->dot && strcmp(cmd, "tree"))
+		return usage_error("--dot is for tree%s", "");
+	if (o->perfetto && *cmd && strcmp(cmd, "chart"))
+		return usage_error("--perfetto: no command, or chart%s", "");
+	if (o->output && !chart && !o->dot)
+		return usage_error("-o is for chart, --perfetto and tree --dot%s",
+				   "");
+	if (o->dot && o->json)
+		return usage_error("tree: --dot or --json%s", "");
+	if (chart && (o->follow || o->tail || o->json || o->raw || o->wall ||
+		      o->filter.ncomms || o->filter.events || o->journal ||
+		      o->rotate_dir))
+		return usage_error("chart and --perfetto draw whole processes of the whole log: only -i, -p, -o and --strict%s",
+				   "");
+	if (o->output && !freopen(o->output, "w", stdout)) {
+		fprintf(stderr, "lifecycle: %s: %s\n", o->output,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static int dispatch(struct opts *o, const char *cmd)
 {
+	int ret = pictures(o, cmd);
+
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "chart") || o->perfetto)
+		return cmd_chart(o);
 	if ((o->journal || o->rotate_dir) && (*cmd || o->json ||
 					      (o->journal && o->raw)))
 		return usage_error("--journal and --rotate record: no command, -j, or both%s",

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "dot.h"
 #include "input.h"
 #include "jsonw.h"
 #include "lineage.h"
@@ -400,7 +401,12 @@ int cmd_tree(struct opts *o)
 
 	if (!f)
 		return 1;
-	if (!lineage_read(f, strcmp(src, "-") ? src : "<stdin>", &l)) {
+	if (lineage_read(f, strcmp(src, "-") ? src : "<stdin>", &l)) {
+		ret = 1;
+	} else if (o->dot) {	/* Graphviz: dot.c */
+		ret = dot_write(&l, o->root >= 0 ? o->root : o->filter.pid) ?
+		      1 : 0;
+	} else {
 		if (tree_setup(&t, &l, o->utf8))
 			fprintf(stderr, "lifecycle: out of memory\n");
 		else
