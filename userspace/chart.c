@@ -23,8 +23,7 @@
 #include "chart_html.inc"
 
 #define ROW_H		14	/* px per process row */
-#define BAR_Y		2
-#define BAR_H		10
+#define TEXT_Y		10	/* segment labels; the bars' y and height: CSS */
 #define KEY_LEN		48
 #define NCOLORS		10
 #define SEG_LABELS_MAX	2000	/* more processes: no text in segments */
@@ -96,11 +95,13 @@ static void attr_str(const char *name, const char *v)
 	putchar('"');
 }
 
+/* another process: its row number (the script shows its pid and comm) */
 static void attr_proc(const struct chart *c, const char *name, int i)
 {
-	char k[KEY_LEN];
-
-	attr_str(name, i >= 0 ? key(c, i, k) : "-");
+	if (i < 0)
+		printf(" data-%s=\"-\"", name);
+	else
+		printf(" data-%s=\"%d\"", name, c->row[i]);
 }
 
 /* one image's stretch of the bar: [a, b), named name */
@@ -108,27 +109,24 @@ static void segment(const struct chart *c, const struct st_proc *p,
 		    long long a, long long b, const char *name,
 		    const struct st_mark *exec)
 {
-	printf("<rect class=\"seg c%u%s\" y=\"%d\" height=\"%d\" data-a=\"%lld\" data-b=\"%lld\"",
+	printf("<rect class=\"seg c%u%s\" data-a=\"%lld\" data-b=\"%lld\"",
 	       color_of(name), p->fork_ts == LC_NONE && !exec ? " nofork" : "",
-	       BAR_Y, BAR_H, rel(c, a), rel(c, b));
+	       rel(c, a), rel(c, b));
 	if (exec) {
-		printf(" data-ev=\"exec\" data-seq=\"%lld\"", exec->seq);
+		printf(" data-seq=\"%lld\"", exec->seq);
 		attr_str("comm", exec->name);
 		attr_str("filename", exec->file);
 	} else if (p->fork_ts != LC_NONE) {
-		printf(" data-ev=\"fork\" data-seq=\"%lld\"", p->fork_seq);
+		printf(" data-seq=\"%lld\"", p->fork_seq);
 		attr_str("comm", name);
-		attr_proc(c, "creator", p->creator);
-		attr_proc(c, "parent", p->parent);
 	} else {
-		printf(" data-ev=\"seen\"");
 		attr_str("comm", name);
 		printf(" data-note=\"no fork record: alive before the log\"");
 	}
 	printf("/>");
 	if (c->seg_labels) {
 		printf("<text class=\"sl\" y=\"%d\" data-a=\"%lld\" data-b=\"%lld\">",
-		       BAR_Y + BAR_H - 2, rel(c, a), rel(c, b));
+		       TEXT_Y, rel(c, a), rel(c, b));
 		put_esc(name);
 		printf("</text>");
 	}
@@ -165,17 +163,16 @@ static void zombie(const struct chart *c, int i)
 	if (p->exit_ts == LC_NONE && p->reap_ts == LC_NONE)
 		return;
 	if (p->reap_ts == LC_NONE) {	/* a zombie still */
-		printf("<rect class=\"z\" y=\"%d\" height=\"%d\" data-a=\"%lld\" data-b=\"%lld\" data-ev=\"exit\" data-seq=\"%lld\"",
-		       BAR_Y, BAR_H, rel(c, p->exit_ts), rel(c, c->t1),
-		       p->exit_seq);
+		printf("<rect class=\"z\" data-a=\"%lld\" data-b=\"%lld\" data-exit_seq=\"%lld\"",
+		       rel(c, p->exit_ts), rel(c, c->t1), p->exit_seq);
 		attr_num("status", p->status);
 		printf(" data-note=\"not reaped in the log\"/>");
 		return;
 	}
 	a = p->zombie_ns != LC_NONE ? p->reap_ts - p->zombie_ns :
 	    p->exit_ts != LC_NONE ? p->exit_ts : p->reap_ts;
-	printf("<rect class=\"z\" y=\"%d\" height=\"%d\" data-a=\"%lld\" data-b=\"%lld\" data-ev=\"reap\" data-seq=\"%lld\"",
-	       BAR_Y, BAR_H, rel(c, a), rel(c, p->reap_ts), p->reap_seq);
+	printf("<rect class=\"z\" data-a=\"%lld\" data-b=\"%lld\" data-seq=\"%lld\"",
+	       rel(c, a), rel(c, p->reap_ts), p->reap_seq);
 	attr_num("zombie_ns", p->zombie_ns);
 	attr_num("exit_seq", p->exit_seq);
 	attr_num("status", p->status);
@@ -190,8 +187,8 @@ static void mark(const struct chart *c, const struct st_mark *m)
 
 	switch (m->type) {
 	case LC_EV_STOP:
-		printf("<rect class=\"st\" y=\"%d\" height=\"%d\" data-a=\"%lld\" data-b=\"%lld\" data-ev=\"stop\" data-seq=\"%lld\"",
-		       BAR_Y + 2, BAR_H - 4, rel(c, m->ts),
+		printf("<rect class=\"st\" data-a=\"%lld\" data-b=\"%lld\" data-seq=\"%lld\"",
+		       rel(c, m->ts),
 		       rel(c, m->end != LC_NONE ? m->end :
 			   c->s->p[m->proc].exit_ts != LC_NONE ?
 			   c->s->p[m->proc].exit_ts : c->t1), m->seq);
@@ -201,8 +198,8 @@ static void mark(const struct chart *c, const struct st_mark *m)
 		printf("/>");
 		return;
 	case LC_EV_SIGNAL:
-		printf("<rect class=\"sg\" y=\"0\" height=\"%d\" data-a=\"%lld\" data-ev=\"signal\" data-seq=\"%lld\"",
-		       ROW_H, rel(c, m->ts), m->seq);
+		printf("<rect class=\"sg\" data-a=\"%lld\" data-seq=\"%lld\"",
+		       rel(c, m->ts), m->seq);
 		attr_str("signal", sig_format(buf, sizeof(buf), m->a));
 		attr_proc(c, "sender", m->peer);
 		attr_str("result", m->s);
@@ -210,14 +207,14 @@ static void mark(const struct chart *c, const struct st_mark *m)
 		printf("/>");
 		return;
 	case LC_EV_SETSID:
-		printf("<rect class=\"ss\" y=\"0\" height=\"%d\" data-a=\"%lld\" data-ev=\"setsid\" data-seq=\"%lld\"",
-		       ROW_H, rel(c, m->ts), m->seq);
+		printf("<rect class=\"ss\" data-a=\"%lld\" data-seq=\"%lld\"",
+		       rel(c, m->ts), m->seq);
 		attr_num("sid", m->a);
 		printf("/>");
 		return;
 	case LC_EV_SETPGID:
-		printf("<rect class=\"sp\" y=\"0\" height=\"%d\" data-a=\"%lld\" data-ev=\"setpgid\" data-seq=\"%lld\"",
-		       ROW_H, rel(c, m->ts), m->seq);
+		printf("<rect class=\"sp\" data-a=\"%lld\" data-seq=\"%lld\"",
+		       rel(c, m->ts), m->seq);
 		attr_num("pgid", m->a);
 		attr_num("old_pgid", m->b);
 		printf("/>");
@@ -227,42 +224,22 @@ static void mark(const struct chart *c, const struct st_mark *m)
 	}
 }
 
-/* the reaps this process made: a mark on its row where each zombie ends */
-static void reaper_marks(const struct chart *c, int i, const int *reaped,
-			 int n)
+static void put_row(const struct chart *c, int r, const int *marks, int nm)
 {
-	const struct st_proc *p;
-	int k;
-
-	for (k = 0; k < n; k++) {
-		p = &c->s->p[reaped[k]];
-		printf("<rect class=\"rpm\" y=\"1\" height=\"%d\" data-a=\"%lld\" data-ev=\"reap\" data-seq=\"%lld\"",
-		       ROW_H - 2, rel(c, p->reap_ts), p->reap_seq);
-		attr_proc(c, "reaped", reaped[k]);
-		attr_str("how", p->how);
-		printf("/>");
-	}
-	(void)i;
-}
-
-static void put_row(const struct chart *c, int r, const int *marks, int nm,
-		const int *reaped, int nr)
-{
-	int i = c->order[r], k;
+	int i = c->order[r], m;
 	const struct st_proc *p = &c->s->p[i];
+	char k[KEY_LEN];
 
 	printf("<g class=\"row\" transform=\"translate(0,%d)\"", r * ROW_H);
-	attr_proc(c, "k", i);
-	printf(" data-pid=\"%lld\"", p->tgid);
+	attr_str("k", key(c, i, k));
 	attr_str("comm", p->last_comm);
 	printf(" data-depth=\"%d\"", c->depth[r]);
 	attr_proc(c, "creator", p->creator);
 	printf(">");
 	bar(c, i, marks, nm);
 	zombie(c, i);
-	for (k = 0; k < nm; k++)
-		mark(c, &c->s->m[marks[k]]);
-	reaper_marks(c, i, reaped, nr);
+	for (m = 0; m < nm; m++)
+		mark(c, &c->s->m[marks[m]]);
 	printf("</g>\n");
 }
 
@@ -270,11 +247,9 @@ static void label(const struct chart *c, int r)
 {
 	int i = c->order[r], d = c->depth[r];
 	const struct st_proc *p = &c->s->p[i];
-	char k[KEY_LEN];
-
-	printf("<text class=\"lbl%s\" x=\"%d\" y=\"%d\" data-k=\"%s\">%lld ",
+	printf("<text class=\"lbl%s\" x=\"%d\" y=\"%d\">%lld ",
 	       p->exit_ts != LC_NONE ? " dead" : "", 4 + (d > 20 ? 20 : d) * 6,
-	       r * ROW_H + ROW_H - 3, key(c, i, k), p->tgid);
+	       r * ROW_H + ROW_H - 3, p->tgid);
 	put_esc(p->last_comm);
 	printf("</text>\n");
 }
@@ -284,21 +259,20 @@ static void put_arrows(const struct chart *c)
 	const struct st_proc *p;
 	const struct st_mark *m;
 	size_t i;
-	char k[KEY_LEN];
 
 	printf("<g id=\"arrows\">\n");
 	for (i = 0; i < c->s->n; i++) {
 		p = &c->s->p[i];
 		if (p->creator >= 0 && p->fork_ts != LC_NONE &&
 		    p->creator != (int)i) {
-			printf("<line class=\"fk\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\" data-ev=\"fork\" data-seq=\"%lld\"",
+			/* its ends are the rows of creator and child */
+			printf("<line class=\"fk\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\" data-seq=\"%lld\"/>\n",
 			       row_y(c, p->creator), row_y(c, (int)i),
 			       rel(c, p->fork_ts), p->fork_seq);
-			attr_proc(c, "from", p->creator);
-			printf(" data-to=\"%s\"/>\n", key(c, (int)i, k));
 		}
 		if (p->reaper >= 0 && p->reaper != (int)i &&
 		    p->reap_ts != LC_NONE) {
+			/* the zombie's fields tell the reap's */
 			printf("<line class=\"rl\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\"/>\n",
 			       row_y(c, (int)i), row_y(c, p->reaper),
 			       rel(c, p->reap_ts));
@@ -308,7 +282,7 @@ static void put_arrows(const struct chart *c)
 		m = &c->s->m[i];
 		if (m->type != LC_EV_REPARENT || m->peer < 0 || m->peer2 < 0)
 			continue;
-		printf("<line class=\"ad\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\" data-ev=\"reparent\" data-seq=\"%lld\"",
+		printf("<line class=\"ad\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\" data-seq=\"%lld\"",
 		       row_y(c, m->peer), row_y(c, m->peer2), rel(c, m->ts),
 		       m->seq);
 		attr_proc(c, "from", m->peer);
@@ -325,45 +299,29 @@ static void put_arrows(const struct chart *c)
 	printf("</g>\n");
 }
 
-/* per process, its marks and the processes it reaped (index lists) */
+/* per process, its marks: midx[mstart[i] .. mstart[i + 1]) */
 struct lists {
-	int *mstart, *midx, *rstart, *ridx;
+	int *mstart, *midx;
 };
 
 static int group(const struct story *s, struct lists *l)
 {
 	size_t i;
-	int r;
 
 	l->mstart = calloc(s->n + 1, sizeof(int));
-	l->rstart = calloc(s->n + 1, sizeof(int));
 	l->midx = malloc((s->nm + 1) * sizeof(int));
-	l->ridx = malloc((s->n + 1) * sizeof(int));
-	if (!l->mstart || !l->rstart || !l->midx || !l->ridx)
+	if (!l->mstart || !l->midx)
 		return -1;
 	for (i = 0; i < s->nm; i++)
 		l->mstart[s->m[i].proc + 1]++;
-	for (i = 0; i < s->n; i++) {
-		l->mstart[i + 1] += l->mstart[i];
-		r = s->p[i].reaper;
-		if (r >= 0 && r != (int)i && s->p[i].reap_ts != LC_NONE)
-			l->rstart[r + 1]++;
-	}
 	for (i = 0; i < s->n; i++)
-		l->rstart[i + 1] += l->rstart[i];
-	/* fill in order; the starts move up by one list each, then back */
+		l->mstart[i + 1] += l->mstart[i];
+	/* fill in order; each start moves up to the next list's, then back */
 	for (i = 0; i < s->nm; i++)
 		l->midx[l->mstart[s->m[i].proc]++] = (int)i;
-	for (i = 0; i < s->n; i++) {
-		r = s->p[i].reaper;
-		if (r >= 0 && r != (int)i && s->p[i].reap_ts != LC_NONE)
-			l->ridx[l->rstart[r]++] = (int)i;
-	}
-	for (i = s->n; i > 0; i--) {
+	for (i = s->n; i > 0; i--)
 		l->mstart[i] = l->mstart[i - 1];
-		l->rstart[i] = l->rstart[i - 1];
-	}
-	l->mstart[0] = l->rstart[0] = 0;
+	l->mstart[0] = 0;
 	return 0;
 }
 
@@ -371,8 +329,6 @@ static void lists_free(struct lists *l)
 {
 	free(l->mstart);
 	free(l->midx);
-	free(l->rstart);
-	free(l->ridx);
 }
 
 /* the images in the story and their colours, at most 12; the marks */
@@ -424,6 +380,7 @@ static void page(const struct chart *c, const struct lists *l)
 		"<defs><pattern id=\"hatch\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">",
 		"<rect width=\"4\" height=\"4\" fill=\"#fdd\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"4\" stroke=\"#b00\" stroke-width=\"1.5\"/></pattern>\n",
 		"<marker id=\"ah\" viewBox=\"0 0 6 6\" refX=\"6\" refY=\"3\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\"><path d=\"M0 0L6 3L0 6z\" fill=\"#777\"/></marker>\n",
+		"<marker id=\"dot\" viewBox=\"0 0 6 6\" refX=\"3\" refY=\"3\" markerWidth=\"5\" markerHeight=\"5\"><circle cx=\"3\" cy=\"3\" r=\"3\" fill=\"#000\"/></marker>\n",
 		"<marker id=\"ahad\" viewBox=\"0 0 6 6\" refX=\"6\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0 0L6 3L0 6z\" fill=\"#d40\"/></marker></defs>\n",
 	};
 	const struct story *s = c->s;
@@ -448,8 +405,8 @@ static void page(const struct chart *c, const struct lists *l)
 	printf("<g id=\"rows\">\n");
 	for (r = 0; r < (int)s->n && !out_error(); r++) {
 		i = c->order[r];
-		put_row(c, r, l->midx + l->mstart[i], l->mstart[i + 1] - l->mstart[i],
-		    l->ridx + l->rstart[i], l->rstart[i + 1] - l->rstart[i]);
+		put_row(c, r, l->midx + l->mstart[i],
+			l->mstart[i + 1] - l->mstart[i]);
 	}
 	printf("</g>\n");
 	put_arrows(c);
