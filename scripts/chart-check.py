@@ -9,7 +9,7 @@ LOG is the recording (or captured log) the chart was made from; BIN reads
 it as JSON Lines, from which the expected picture is worked out here, on
 its own, and compared with the DOM Chromium built (--dump-dom, after the
 chart's script ran):
-  - one row (g.row) per process, named "tgid/start" where start is the
+  - one row (g.row) per process, named "tgid@start" where start is the
     record's start_ns, or in recordings without it the fork's ts (or "-");
     every process a record names (subject, creator, parent at fork,
     reaper, old and new parent, sender) has its row, and no other;
@@ -112,10 +112,10 @@ def expected(records):
         if not tgid or tgid <= 0:
             return None
         if start is not None:
-            k = "%d/%d" % (tgid, start)
+            k = "%d@%d" % (tgid, start)
             cur[tgid] = k
         else:
-            k = cur.get(tgid, "%d/-" % tgid)
+            k = cur.get(tgid, "%d@-" % tgid)
         procs.add(k)
         return k
 
@@ -128,7 +128,7 @@ def expected(records):
                 continue
             key(r["creator_tgid"], r.get("creator_start_ns"))
             start = r.get("start_ns")
-            k = "%d/%d" % (r["tgid"], start if start is not None
+            k = "%d@%d" % (r["tgid"], start if start is not None
                            else r["ts_ns"])
             cur[r["tgid"]] = k
             procs.add(k)

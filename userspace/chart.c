@@ -18,7 +18,7 @@
 #include <string.h>
 #include "cli.h"
 #include "signames.h"
-#include "story.h"
+#include "lifetimes.h"
 
 #include "chart_html.inc"
 
@@ -29,7 +29,7 @@
 #define SEG_LABELS_MAX	2000	/* more processes: no text in segments */
 
 struct chart {
-	const struct story *s;
+	const struct lifetimes *s;
 	int *order, *depth, *row;	/* row: process index -> row */
 	long long t0, t1;
 	bool seg_labels;
@@ -58,7 +58,7 @@ static void put_esc(const char *s)
 
 static const char *key(const struct chart *c, int i, char *buf)
 {
-	return story_key(c->s, i, buf, KEY_LEN);
+	return lt_key(c->s, i, buf, KEY_LEN);
 }
 
 static unsigned int color_of(const char *name)
@@ -105,9 +105,9 @@ static void attr_proc(const struct chart *c, const char *name, int i)
 }
 
 /* one image's stretch of the bar: [a, b), named name */
-static void segment(const struct chart *c, const struct st_proc *p,
+static void segment(const struct chart *c, const struct lt_proc *p,
 		    long long a, long long b, const char *name,
-		    const struct st_mark *exec)
+		    const struct lt_mark *exec)
 {
 	printf("<rect class=\"seg c%u%s\" data-a=\"%lld\" data-b=\"%lld\"",
 	       color_of(name), p->fork_ts == LC_NONE && !exec ? " nofork" : "",
@@ -135,8 +135,8 @@ static void segment(const struct chart *c, const struct st_proc *p,
 /* the bar, split at each exec; ends at the exit, or the log's end */
 static void bar(const struct chart *c, int i, const int *marks, int nm)
 {
-	const struct st_proc *p = &c->s->p[i];
-	const struct st_mark *exec = NULL, *m;
+	const struct lt_proc *p = &c->s->p[i];
+	const struct lt_mark *exec = NULL, *m;
 	long long a = p->fork_ts != LC_NONE ? p->fork_ts : c->t0;
 	long long end = p->exit_ts != LC_NONE ? p->exit_ts : c->t1;
 	const char *name = p->comm;
@@ -157,7 +157,7 @@ static void bar(const struct chart *c, int i, const int *marks, int nm)
 
 static void zombie(const struct chart *c, int i)
 {
-	const struct st_proc *p = &c->s->p[i];
+	const struct lt_proc *p = &c->s->p[i];
 	long long a;
 
 	if (p->exit_ts == LC_NONE && p->reap_ts == LC_NONE)
@@ -181,7 +181,7 @@ static void zombie(const struct chart *c, int i)
 	printf("/>");
 }
 
-static void mark(const struct chart *c, const struct st_mark *m)
+static void mark(const struct chart *c, const struct lt_mark *m)
 {
 	char buf[32];
 
@@ -227,7 +227,7 @@ static void mark(const struct chart *c, const struct st_mark *m)
 static void put_row(const struct chart *c, int r, const int *marks, int nm)
 {
 	int i = c->order[r], m;
-	const struct st_proc *p = &c->s->p[i];
+	const struct lt_proc *p = &c->s->p[i];
 	char k[KEY_LEN];
 
 	printf("<g class=\"row\" transform=\"translate(0,%d)\"", r * ROW_H);
@@ -246,7 +246,7 @@ static void put_row(const struct chart *c, int r, const int *marks, int nm)
 static void label(const struct chart *c, int r)
 {
 	int i = c->order[r], d = c->depth[r];
-	const struct st_proc *p = &c->s->p[i];
+	const struct lt_proc *p = &c->s->p[i];
 	printf("<text class=\"lbl%s\" x=\"%d\" y=\"%d\">%lld ",
 	       p->exit_ts != LC_NONE ? " dead" : "", 4 + (d > 20 ? 20 : d) * 6,
 	       r * ROW_H + ROW_H - 3, p->tgid);
@@ -256,8 +256,8 @@ static void label(const struct chart *c, int r)
 
 static void put_arrows(const struct chart *c)
 {
-	const struct st_proc *p;
-	const struct st_mark *m;
+	const struct lt_proc *p;
+	const struct lt_mark *m;
 	size_t i;
 
 	printf("<g id=\"arrows\">\n");
@@ -304,7 +304,7 @@ struct lists {
 	int *mstart, *midx;
 };
 
-static int group(const struct story *s, struct lists *l)
+static int group(const struct lifetimes *s, struct lists *l)
 {
 	size_t i;
 
@@ -332,7 +332,7 @@ static void lists_free(struct lists *l)
 }
 
 /* the images in the story and their colours, at most 12; the marks */
-static void put_legend(const struct story *s)
+static void put_legend(const struct lifetimes *s)
 {
 	static const char *const marks[] = {
 		"<span><i style=\"background:#fdd;border:1px solid #b00\"></i>zombie</span>",
@@ -383,7 +383,7 @@ static void page(const struct chart *c, const struct lists *l)
 		"<marker id=\"dot\" viewBox=\"0 0 6 6\" refX=\"3\" refY=\"3\" markerWidth=\"5\" markerHeight=\"5\"><circle cx=\"3\" cy=\"3\" r=\"3\" fill=\"#000\"/></marker>\n",
 		"<marker id=\"ahad\" viewBox=\"0 0 6 6\" refX=\"6\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0 0L6 3L0 6z\" fill=\"#d40\"/></marker></defs>\n",
 	};
-	const struct story *s = c->s;
+	const struct lifetimes *s = c->s;
 	int h = (int)s->n * ROW_H + ROW_H, r, i;
 	size_t k;
 
@@ -416,11 +416,11 @@ static void page(const struct chart *c, const struct lists *l)
 
 /**
  * chart_write() - the story as the HTML chart, on stdout
- * @s: the story
+ * @s: the lifetimes
  *
  * Return: 0, or -1 after a message (out of memory).
  */
-int chart_write(const struct story *s)
+int chart_write(const struct lifetimes *s)
 {
 	struct chart c = { .s = s };
 	struct lists l = { 0 };
@@ -430,7 +430,7 @@ int chart_write(const struct story *s)
 	c.order = malloc((s->n + 1) * sizeof(int));
 	c.depth = malloc((s->n + 1) * sizeof(int));
 	c.row = malloc((s->n + 1) * sizeof(int));
-	if (!c.order || !c.depth || !c.row || story_order(s, c.order, c.depth) ||
+	if (!c.order || !c.depth || !c.row || lt_order(s, c.order, c.depth) ||
 	    group(s, &l)) {
 		fprintf(stderr, "lifecycle: out of memory\n");
 		goto out;
@@ -459,14 +459,14 @@ out:
  */
 int cmd_chart(struct opts *o)
 {
-	struct story s;
+	struct lifetimes s;
 	int ret;
 
-	story_init(&s);
-	ret = story_read(&s, o);
+	lt_init(&s);
+	ret = lt_read(&s, o);
 	if (ret >= 0 && (o->perfetto ? perfetto_write(&s) : chart_write(&s)))
 		ret = -1;
-	story_free(&s);
+	lt_free(&s);
 	if (out_error())
 		return out_failed();
 	return ret ? 1 : 0;

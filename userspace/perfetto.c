@@ -22,10 +22,10 @@
 #include "jsonw.h"
 #include "pidmap.h"
 #include "signames.h"
-#include "story.h"
+#include "lifetimes.h"
 
 struct pf {
-	const struct story *s;
+	const struct lifetimes *s;
 	long long *tid;		/* process index -> trace pid */
 	long long t0, t1;
 	unsigned long events;
@@ -63,7 +63,7 @@ static void end(struct pf *f)
 
 static void proc_name(const struct pf *f, int i, char *buf, size_t len)
 {
-	const struct st_proc *p = &f->s->p[i];
+	const struct lt_proc *p = &f->s->p[i];
 
 	snprintf(buf, len, "%s (%lld)", p->comm, p->tgid);
 }
@@ -97,7 +97,7 @@ static void slice(struct pf *f, int i, const char *name, const char *cat,
 
 static void metadata(struct pf *f, int i, int sort)
 {
-	const struct st_proc *p = &f->s->p[i];
+	const struct lt_proc *p = &f->s->p[i];
 	char name[LC_COMM_LEN + 32], labels[160], par[LC_COMM_LEN + 32];
 	char cre[LC_COMM_LEN + 32];
 
@@ -141,7 +141,7 @@ static void metadata(struct pf *f, int i, int sort)
 static void stops(struct pf *f, int i, const int *marks, int nm,
 		  long long a, long long b, long long dead)
 {
-	const struct st_mark *m;
+	const struct lt_mark *m;
 	long long x, y;
 	char sig[32];
 	int k;
@@ -171,12 +171,12 @@ static void stops(struct pf *f, int i, const int *marks, int nm,
 
 static void lifetime(struct pf *f, int i, const int *marks, int nm)
 {
-	const struct st_proc *p = &f->s->p[i];
+	const struct lt_proc *p = &f->s->p[i];
 	long long a = p->fork_ts != LC_NONE ? p->fork_ts : f->t0;
 	long long dead = p->exit_ts != LC_NONE ? p->exit_ts : f->t1;
 	long long zs, seg_a = a, seq = p->fork_seq;
 	const char *name = p->comm, *file = NULL;
-	const struct st_mark *m;
+	const struct lt_mark *m;
 	int k;
 
 	slice(f, i, "alive", "process", a, dead);
@@ -241,7 +241,7 @@ static void lifetime(struct pf *f, int i, const int *marks, int nm)
 	end(f);
 }
 
-static void instant(struct pf *f, const struct st_mark *m)
+static void instant(struct pf *f, const struct lt_mark *m)
 {
 	char sig[32];
 
@@ -294,9 +294,9 @@ static void flow(struct pf *f, int a, int b, const char *name,
 
 static void events(struct pf *f, const int *order)
 {
-	const struct story *s = f->s;
-	const struct st_proc *p;
-	const struct st_mark *m;
+	const struct lifetimes *s = f->s;
+	const struct lt_proc *p;
+	const struct lt_mark *m;
 	int *start = calloc(s->n + 1, sizeof(int));
 	int *idx = malloc((s->nm + 1) * sizeof(int));
 	size_t i;
@@ -355,11 +355,11 @@ static void events(struct pf *f, const int *order)
 
 /**
  * perfetto_write() - the story as a Trace Event Format JSON, on stdout
- * @s: the story
+ * @s: the lifetimes
  *
  * Return: 0, or -1 after a message (out of memory).
  */
-int perfetto_write(const struct story *s)
+int perfetto_write(const struct lifetimes *s)
 {
 	struct pf f = { .s = s };
 	struct pidmap seen = { 0 };
@@ -370,7 +370,7 @@ int perfetto_write(const struct story *s)
 	size_t i;
 
 	f.tid = malloc((s->n + 1) * sizeof(*f.tid));
-	if (!order || !depth || !f.tid || story_order(s, order, depth))
+	if (!order || !depth || !f.tid || lt_order(s, order, depth))
 		goto oom;
 	for (i = 0; i < s->n; i++) {
 		e = pidmap_add(&seen, s->p[i].tgid);

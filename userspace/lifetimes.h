@@ -10,14 +10,14 @@
  * process the log names only as a peer (a creator, reaper, adopter or old
  * parent) gets a row too, with what is known of it.
  */
-#ifndef LC_STORY_H
-#define LC_STORY_H
+#ifndef LC_LIFETIMES_H
+#define LC_LIFETIMES_H
 
 #include <stdbool.h>
 #include "parse.h"
 #include "pidmap.h"
 
-struct st_proc {
+struct lt_proc {
 	long long tgid;
 	long long start;	/* start_ns, or LC_NONE */
 	long long first_ts;	/* the first record naming it */
@@ -32,7 +32,7 @@ struct st_proc {
 	char last_comm[LC_COMM_LEN];
 };
 
-struct st_mark {
+struct lt_mark {
 	int proc;
 	int peer, peer2;	/* signal: sender; reparent: old, new parent */
 	enum lc_event_type type;	/* exec, stop, signal, setsid, setpgid,
@@ -49,29 +49,29 @@ struct st_mark {
 	char *file;		/* exec: the file name */
 };
 
-struct story {
-	struct st_proc *p;
+struct lifetimes {
+	struct lt_proc *p;
 	size_t n, cap;
-	struct st_mark *m;
+	struct lt_mark *m;
 	size_t nm, mcap;
 	struct pidmap cur;	/* tgid -> index of its newest process */
 	long long t0, t1;	/* first and last record time, or LC_NONE */
 	unsigned long records;
 };
 
-void story_init(struct story *s);
-void story_free(struct story *s);
+void lt_init(struct lifetimes *s);
+void lt_free(struct lifetimes *s);
 /* one record (in log order): 0, or -1 when out of memory */
-int story_add(struct story *s, const struct lc_entry *r);
-/* "tgid/start" (start: start_ns, the fork time, or "-") into buf */
-const char *story_key(const struct story *s, int i, char *buf, size_t len);
+int lt_add(struct lifetimes *s, const struct lc_entry *r);
+/* "tgid@start" (start: start_ns, the fork time, or "-") into buf */
+const char *lt_key(const struct lifetimes *s, int i, char *buf, size_t len);
 
 /*
  * The processes in tree order: each after its creator, siblings by
  * creation.  order[] gets n indices, depth[] each one's depth (from 0).
  * Returns 0, or -1 when out of memory.
  */
-int story_order(const struct story *s, int *order, int *depth);
+int lt_order(const struct lifetimes *s, int *order, int *depth);
 
 /*
  * Read the log (o->input, live or a recording, a --rotate directory too)
@@ -79,10 +79,10 @@ int story_order(const struct story *s, int *order, int *depth);
  * skipped, or -1 after an error message.
  */
 struct opts;
-int story_read(struct story *s, struct opts *o);
+int lt_read(struct lifetimes *s, struct opts *o);
 
 /* chart.c, perfetto.c: the story on stdout; 0, or -1 after a message */
-int chart_write(const struct story *s);
-int perfetto_write(const struct story *s);
+int chart_write(const struct lifetimes *s);
+int perfetto_write(const struct lifetimes *s);
 
-#endif /* LC_STORY_H */
+#endif /* LC_LIFETIMES_H */

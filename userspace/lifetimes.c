@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The log as processes with lifetimes (see story.h): the model behind
+ * The log as processes with lifetimes (see lifetimes.h): the model behind
  * "lifecycle chart" and "--perfetto".
  */
 #include <stdio.h>
@@ -9,17 +9,17 @@
 #include "cli.h"
 #include "input.h"
 #include "log.h"
-#include "story.h"
+#include "lifetimes.h"
 #include "stream.h"
 
-void story_init(struct story *s)
+void lt_init(struct lifetimes *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->t0 = LC_NONE;
 	s->t1 = LC_NONE;
 }
 
-void story_free(struct story *s)
+void lt_free(struct lifetimes *s)
 {
 	size_t i;
 
@@ -30,10 +30,10 @@ void story_free(struct story *s)
 	pidmap_free(&s->cur);
 }
 
-static int new_proc(struct story *s, long long tgid, long long start,
+static int new_proc(struct lifetimes *s, long long tgid, long long start,
 		    long long ts)
 {
-	struct st_proc *p = lc_grow(s->p, &s->cap, s->n, sizeof(*p), 256);
+	struct lt_proc *p = lc_grow(s->p, &s->cap, s->n, sizeof(*p), 256);
 	struct pid_info *e;
 
 	if (!p)
@@ -62,11 +62,11 @@ static int new_proc(struct story *s, long long tgid, long long start,
  * one of that tgid unless the starts differ.  -1 for no process (tgid 0 or
  * unknown), -2 when out of memory.
  */
-static int lookup(struct story *s, long long tgid, long long start,
+static int lookup(struct lifetimes *s, long long tgid, long long start,
 		  long long ts)
 {
 	struct pid_info *e;
-	struct st_proc *p;
+	struct lt_proc *p;
 	int i;
 
 	if (tgid <= 0 || tgid == LC_NONE)
@@ -85,7 +85,7 @@ static int lookup(struct story *s, long long tgid, long long start,
 	return i < 0 ? -2 : i;
 }
 
-static void set_comm(struct st_proc *p, const char *comm)
+static void set_comm(struct lt_proc *p, const char *comm)
 {
 	if (!p->comm_known) {
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
@@ -94,10 +94,10 @@ static void set_comm(struct st_proc *p, const char *comm)
 	snprintf(p->last_comm, sizeof(p->last_comm), "%s", comm);
 }
 
-static struct st_mark *new_mark(struct story *s, int proc,
+static struct lt_mark *new_mark(struct lifetimes *s, int proc,
 				const struct lc_entry *r)
 {
-	struct st_mark *m = lc_grow(s->m, &s->mcap, s->nm, sizeof(*m), 256);
+	struct lt_mark *m = lc_grow(s->m, &s->mcap, s->nm, sizeof(*m), 256);
 
 	if (!m)
 		return NULL;
@@ -114,10 +114,10 @@ static struct st_mark *new_mark(struct story *s, int proc,
 }
 
 /* a fork of a new process: its own row, even when the tgid is reused */
-static int add_fork(struct story *s, const struct lc_entry *r)
+static int add_fork(struct lifetimes *s, const struct lc_entry *r)
 {
 	struct pid_info *e = pidmap_get(&s->cur, r->tgid);
-	struct st_proc *p;
+	struct lt_proc *p;
 	int creator, i = -1;
 
 	creator = lookup(s, r->fork.creator_tgid, r->fork.creator_start_ns,
@@ -147,9 +147,9 @@ static int add_fork(struct story *s, const struct lc_entry *r)
 	return 0;
 }
 
-static int add_exit_reap(struct story *s, const struct lc_entry *r, int i)
+static int add_exit_reap(struct lifetimes *s, const struct lc_entry *r, int i)
 {
-	struct st_proc *p = &s->p[i];
+	struct lt_proc *p = &s->p[i];
 
 	if (r->type == LC_EV_EXIT) {
 		if (r->exit.group_dead == 0)
@@ -171,7 +171,7 @@ static int add_exit_reap(struct story *s, const struct lc_entry *r, int i)
 }
 
 /* the open stop of process i (its last stop mark without a cont) */
-static struct st_mark *open_stop(struct story *s, int i)
+static struct lt_mark *open_stop(struct lifetimes *s, int i)
 {
 	size_t k = s->nm;
 
@@ -183,9 +183,9 @@ static struct st_mark *open_stop(struct story *s, int i)
 	return NULL;
 }
 
-static int add_mark(struct story *s, const struct lc_entry *r, int i)
+static int add_mark(struct lifetimes *s, const struct lc_entry *r, int i)
 {
-	struct st_mark *m, *stop;
+	struct lt_mark *m, *stop;
 
 	if (r->type == LC_EV_CONT) {
 		stop = open_stop(s, i);
@@ -239,13 +239,13 @@ static int add_mark(struct story *s, const struct lc_entry *r, int i)
 }
 
 /**
- * story_add() - take one record into the story
- * @s: the story
+ * lt_add() - take one record in
+ * @s: the lifetimes
  * @r: the record; records come in log order
  *
  * Return: 0, or -1 when out of memory.
  */
-int story_add(struct story *s, const struct lc_entry *r)
+int lt_add(struct lifetimes *s, const struct lc_entry *r)
 {
 	int i;
 
@@ -271,8 +271,8 @@ int story_add(struct story *s, const struct lc_entry *r)
 }
 
 /**
- * story_key() - the name of a process: "tgid/start"
- * @s: the story
+ * lt_key() - the name of a process: "tgid@start"
+ * @s: the lifetimes
  * @i: process index
  * @buf: where to write it
  * @len: its size
@@ -281,21 +281,21 @@ int story_add(struct story *s, const struct lc_entry *r)
  *
  * Return: buf.
  */
-const char *story_key(const struct story *s, int i, char *buf, size_t len)
+const char *lt_key(const struct lifetimes *s, int i, char *buf, size_t len)
 {
-	const struct st_proc *p = &s->p[i];
+	const struct lt_proc *p = &s->p[i];
 	long long start = p->start != LC_NONE ? p->start : p->fork_ts;
 
 	if (start == LC_NONE)
-		snprintf(buf, len, "%lld/-", p->tgid);
+		snprintf(buf, len, "%lld@-", p->tgid);
 	else
-		snprintf(buf, len, "%lld/%lld", p->tgid, start);
+		snprintf(buf, len, "%lld@%lld", p->tgid, start);
 	return buf;
 }
 
 /**
- * story_order() - the processes as a tree by creator
- * @s: the story
+ * lt_order() - the processes as a tree by creator
+ * @s: the lifetimes
  * @order: n process indices, written
  * @depth: n depths, written (by position in order)
  *
@@ -305,7 +305,7 @@ const char *story_key(const struct story *s, int i, char *buf, size_t len)
  *
  * Return: 0, or -1 when out of memory.
  */
-int story_order(const struct story *s, int *order, int *depth)
+int lt_order(const struct lifetimes *s, int *order, int *depth)
 {
 	int *head = malloc((s->n + 1) * sizeof(int));
 	int *next = malloc((s->n + 1) * sizeof(int));
@@ -363,7 +363,7 @@ int story_order(const struct story *s, int *order, int *depth)
 }
 
 struct read_ctx {
-	struct story *s;
+	struct lifetimes *s;
 	struct filter *f;
 };
 
@@ -373,7 +373,7 @@ static int read_one(void *ctx, const struct lc_entry *r)
 
 	if (!filter_match(c->f, r))
 		return 0;
-	if (story_add(c->s, r)) {
+	if (lt_add(c->s, r)) {
 		fprintf(stderr, "lifecycle: out of memory\n");
 		return -1;
 	}
@@ -381,13 +381,13 @@ static int read_one(void *ctx, const struct lc_entry *r)
 }
 
 /**
- * story_read() - the whole log, live or recorded, into a story
- * @s: the story, initialised
+ * lt_read() - the whole log, live or recorded, into lifetimes
+ * @s: the lifetimes, initialised
  * @o: the options: -i, --strict, -p
  *
  * Return: 0; 1 when damaged spots were skipped; -1 after a message.
  */
-int story_read(struct story *s, struct opts *o)
+int lt_read(struct lifetimes *s, struct opts *o)
 {
 	const char *src = o->input ? o->input : lc_default_path(LC_KIND_LOG);
 	struct stream *st = malloc(sizeof(*st));
