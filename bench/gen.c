@@ -38,6 +38,7 @@ static unsigned int rnd(unsigned int n)
 }
 
 struct life {
+	unsigned long long start;	/* its fork's ts: start_ns */
 	int pid;
 	int step;		/* the next record of this life */
 	int daemon;		/* escapes: reparented to init, reaped by it */
@@ -45,6 +46,9 @@ struct life {
 };
 
 static int binary;
+/* the binary ids of the record being made: its process's and the shell's */
+static unsigned long long cur_start;
+#define SHELL_START	1000000ULL
 static unsigned long long seq = 1, ts = 1000000000ULL;
 static int next_pid = PID_FIRST;
 static union {
@@ -81,10 +85,19 @@ static struct lc_event *head(int type, int pid, int ppid, const char *comm)
 	return ev;
 }
 
+/* the event, its size grown by the ids after the payload */
 static void put(struct lc_event *ev)
 {
-	if (binary)
-		fwrite(ev, 1, ev->size, stdout);
+	struct lc_event_ids ids = {
+		.start_ns = cur_start, .parent_start_ns = SHELL_START,
+	};
+	__u32 off = lc_event_ids_offset(ev);
+
+	if (!binary)
+		return;
+	memcpy(ebuf.raw + off, &ids, sizeof(ids));
+	ev->size = off + sizeof(ids);
+	fwrite(ev, 1, ev->size, stdout);
 }
 
 static void exec_rec(struct life *l, const char *name)
@@ -106,9 +119,6 @@ static void exec_rec(struct life *l, const char *name)
 	ev->exec.argv_len = al;
 	memcpy(ev->exec.str, path, fl);
 	memcpy(ev->exec.str + fl, argv, al);
-	ev->size = (offsetof(struct lc_event, exec.str) + fl + al + 7) & ~7;
-	if (ev->size < LC_EVENT_SMALL_SIZE)
-		ev->size = LC_EVENT_SMALL_SIZE;
 	put(ev);
 }
 
@@ -119,9 +129,11 @@ static void record(struct life *l)
 	struct lc_event *ev;
 	int st;
 
+	cur_start = l->start;	/* case 0 sets it: a life starts at its fork */
 	switch (l->step) {
 	case 0:
 		ev = head(LC_EV_FORK, l->pid, SHELL, "bash");
+		l->start = cur_start = ts;
 		if (!binary) {
 			printf("creator_pid=%d creator_tgid=%d clone_flags=0x1200011 thread=0 vfork=0\n",
 			       SHELL, SHELL);
@@ -224,9 +236,12 @@ static void gen_log(unsigned long long n)
 	struct life *l;
 	int i;
 
-	if (binary)
+	if (binary) {
+		struct lc_stream_header h = { .size = sizeof(h) };
+
 		fwrite(LC_BIN_MAGIC, 1, LC_BIN_MAGIC_LEN, stdout);
-	else
+		fwrite(&h, 1, sizeof(h), stdout);
+	} else
 		printf("lifecycle %d\n", LC_FORMAT_VERSION);
 	for (i = 0; i < POOL; i++)
 		new_life(&pool[i]);

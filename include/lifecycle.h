@@ -83,6 +83,8 @@
  * well when the reader was overtaken.  lseek() (SEEK_CUR back, or SEEK_SET)
  * may move back within the bytes the last read() returned, which are then
  * read again (head and tail do this); any other seek fails with ESPIPE.
+ * A binary stream keeps nothing to read again: it seeks nowhere but where
+ * it is (its readers never seek, and the copy would cost every record).
  *
  * The binary stream: LC_BIN_MAGIC (8 bytes) and struct lc_stream_header
  * (in place of the header line), then one struct lc_event per record,

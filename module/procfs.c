@@ -16,7 +16,8 @@
  * returned (the last LC_BACK_SIZE of them at most): they are kept, and
  * read() returns them again before anything new.  Any other move fails
  * with -ESPIPE (-EINVAL for a negative position), as on a pipe; pread()
- * fails with -ESPIPE.
+ * fails with -ESPIPE.  A binary stream (LC_IOC_BINARY) keeps nothing to
+ * give back, so that its records are copied once less.
  *
  * On unload, lc_log_shutdown() wakes every sleeper for good and
  * proc_remove() waits for the calls in flight, then closes the files.
@@ -265,7 +266,12 @@ static ssize_t lc_proc_read(struct file *f, char __user *buf, size_t count,
 			ret = -EFAULT;
 			break;
 		}
-		lc_keep(rd, rd->buf + rd->off, n);
+		if (rd->binary) {	/* nothing to give back: see lseek */
+			rd->end += n;
+			rd->pos = rd->end;
+		} else {
+			lc_keep(rd, rd->buf + rd->off, n);
+		}
 		rd->off += n;
 		done += n;
 	}
@@ -299,7 +305,7 @@ static loff_t lc_proc_lseek(struct file *f, loff_t offset, int whence)
 	if (to < 0) {
 		ret = -EINVAL;
 	} else if (to > rd->pos || to < rd->start ||
-		   to < rd->end - LC_BACK_SIZE) {
+		   to < rd->end - LC_BACK_SIZE || (rd->binary && to != rd->pos)) {
 		ret = -ESPIPE;
 	} else {
 		rd->pos = to;

@@ -10,6 +10,9 @@
 # with it loaded (PARAMS as module parameters).  Prints the kernel symbols
 # whose sample count changed most between the two runs, and the module's
 # own symbols.  MODE: fork (default), exec, spawn, thread, storm.
+# READER='lifecycle -f --new --json' (say) runs that reader (from
+# userspace/, its output to a tmpfs file) during the lc run, so that its
+# cost, user and kernel, is in the profile.
 # Needs perf (linux-perf) on the host; files in build/vm-out/profile/.
 set -euo pipefail
 
@@ -39,14 +42,24 @@ if [ "${GUEST:-}" = 1 ]; then
 		/tmp/p/lcwork bench "$MODE" 300 /tmp/p/lctrue > /dev/null
 	done
 	for run in none lc; do
+		rpid=
 		if [ $run = lc ]; then
 			# shellcheck disable=SC2086
 			insmod "$MOD" $PARAMS
+			if [ -n "${READER:-}" ]; then
+				# shellcheck disable=SC2086
+				userspace/$READER > /tmp/p/reader.out &
+				rpid=$!
+			fi
 			/tmp/p/lcwork bench "$MODE" 300 /tmp/p/lctrue > /dev/null
 		fi
 		perf record -q -e cpu-clock -c 2000 -a -o /tmp/p/$run.data -- \
 			/tmp/p/lcwork bench "$MODE" "$OPS" /tmp/p/lctrue \
 			> "$OUT/$run.bench" 2> /dev/null
+		if [ -n "$rpid" ]; then
+			kill -INT "$rpid"
+			wait "$rpid" || true
+		fi
 		perf report -i /tmp/p/$run.data --no-children --sort sym \
 			--stdio -q -F overhead,sample,sym 2> /dev/null |
 			grep -v '^$' > "$OUT/$run.txt" || true
@@ -60,7 +73,7 @@ make -s -C bench
 rm -rf "$OUT"
 mkdir -p "$OUT"
 scripts/vm.sh --icount -M -k "$KVER" -t 1200 -- \
-	"GUEST=1 scripts/profile.sh -k $KVER -p '$PARAMS' $MODE $OPS" \
+	"GUEST=1 READER='${READER:-}' scripts/profile.sh -k $KVER -p '$PARAMS' $MODE $OPS" \
 	> "$OUT/console.log" 2>&1 || { tail -n 30 "$OUT/console.log"; exit 1; }
 echo "bench: none $(cat "$OUT/none.bench"); lc $(cat "$OUT/lc.bench")"
 python3 - "$OUT" "$OPS" << 'EOF'

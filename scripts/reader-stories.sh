@@ -10,9 +10,21 @@
 #              lifecycle -p PARENT and lifecycle tree
 #   subreaper  lifecycle run -- an orphan adopted by a child subreaper
 #   follow     lifecycle -f --new sees a new process within milliseconds
+#   follow-adopted  a shell starts a double-fork daemon (adopted by init,
+#              the shell lives on); lifecycle -f --new -p SHELL, started
+#              then, shows the daemon's exit and its reap by init; the
+#              tree live and from the log (-a, -g, --alive, --only)
+#   story      lifecycle story CHILD (--json): a child that execs, calls
+#              setsid, is stopped and continued, orphaned, adopted and
+#              reaped by init after exit code 3, told whole
 #   record     lifecycle -r (the binary stream) gives the same JSON as the
 #              text for every record so far; a recording made with
 #              -f --new -r holds a shell's exit code
+#   reuse      two processes given the same pid (ns_last_pid): the
+#              records, the timeline and lifecycle story tell them apart
+#   summary    lifecycle summary -p PARENT (--json) of a known workload: a
+#              zombie held 1 s then reaped, an orphan adopted by init, a
+#              child killed by SIGKILL; exact pids, reapers, adopter, signal
 #
 # Each story prints the reader's timeline (and tree), then checks the
 # same records through --json with selftests/stories/check.py: exact pids,
@@ -28,7 +40,8 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow record
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
+	summary follow-adopted
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -129,12 +142,161 @@ story_follow() {
 	fi
 }
 
+# A descendant that existed, already adopted away, when following began:
+# found through the lineage table's creator links (lineage_seed_follow).
+story_follow_adopted() {
+	local sh fp d c p a i why
+
+	echo "== story follow-adopted: sh starts a daemon, then" \
+	     "lifecycle -f --new -p SH"
+	mkfifo "$T/fa.fifo"
+	sh -c 'python3 selftests/stories/daemon.py 600 > "$1"; read x < "$2"' \
+		sh "$T/fa.prog" "$T/fa.fifo" &
+	sh=$!
+	i=0
+	until grep -q daemon: "$T/fa.prog" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || break
+		sleep 0.05
+	done
+	cat "$T/fa.prog"
+	p=$(pid_of parent "$T/fa.prog")
+	c=$(pid_of child "$T/fa.prog")
+	d=$(pid_of daemon "$T/fa.prog")
+	a=$(pid_of adopter "$T/fa.prog")
+	if [ -z "$d" ] || [ "$a" != 1 ]; then
+		result follow-adopted "the daemon did not start, or not under init"
+		echo > "$T/fa.fifo"
+		rm -f "$T/fa.fifo"
+		return
+	fi
+	echo "-- lifecycle tree $sh; tree -a -g --alive --only $d (live)"
+	$L tree "$sh" | tee "$T/fa.tree"
+	$L tree -a -g --alive --only "$d" | tee "$T/fa.only"
+	$L -f --new -p "$sh" --json > "$T/fa.json" &
+	fp=$!
+	i=0
+	until grep -q "_tgid $fp\$" /sys/kernel/debug/lifecycle/stats; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		sleep 0.1
+	done
+	kill -TERM "$d"
+	wait_reaped "$d"
+	echo > "$T/fa.fifo"
+	wait "$sh"
+	rm -f "$T/fa.fifo"	# -o copies $T: a FIFO would block it
+	wait_reaped "$sh"
+	kill -INT "$fp"
+	wait "$fp" || {
+		result follow-adopted "lifecycle -f --new -p exited $?"
+		return
+	}
+	echo "-- lifecycle -f --new -p $sh --json"
+	cat "$T/fa.json"
+	cat /proc/lifecycle > "$T/fa.log"
+	cat /sys/kernel/debug/lifecycle/lineage > "$T/fa.lineage"
+	echo "-- lifecycle tree -i LOG $sh; -i LINEAGE $sh"
+	$L tree -i "$T/fa.log" "$sh" | tee "$T/fa.logtree"
+	$L tree -i "$T/fa.lineage" "$sh" > "$T/fa.lintree"
+	$L tree -g --only "$d" -i "$T/fa.log" > "$T/fa.logonly"
+	why=$(python3 selftests/stories/follow_adopted.py "$T" "$sh" "$p" \
+		"$c" "$d" $$ 2>&1) && why=ok
+	result follow-adopted "$(echo "$why" | head -n 1)"
+}
+
+story_story() {
+	local c why
+	echo "== story story: python3 selftests/stories/orphan.py, then" \
+	     "lifecycle story CHILD"
+	python3 selftests/stories/orphan.py > "$T/orphan.prog" 2>&1
+	cat "$T/orphan.prog"
+	c=$(pid_of child "$T/orphan.prog")
+	if [ -z "$c" ] || ! wait_reaped "$c"; then
+		result story "the child did not run or was not reaped"
+		return
+	fi
+	echo "-- lifecycle story $c"
+	$L story "$c" | tee "$T/story.out"
+	$L story "$c" --json > "$T/story.json" || {
+		result story "lifecycle story --json exited $?"
+		return
+	}
+	why=$(python3 selftests/stories/check_story.py "$T/orphan.prog" \
+	      "$T/story.json" "$T/story.out" $$ 2>&1) && why=ok
+	result story "$(echo "$why" | head -n 1)"
+}
+
+# Two processes given the same pid: every view tells them apart.
+story_reuse() {
+	local p a first why
+	echo "== story reuse: python3 selftests/stories/reuse.py (a pid given twice)"
+	python3 selftests/stories/reuse.py > "$T/reuse.prog" 2>&1
+	cat "$T/reuse.prog"
+	p=$(pid_of parent "$T/reuse.prog")
+	a=$(pid_of pid "$T/reuse.prog")
+	if [ -z "$p" ] || [ -z "$a" ] || ! wait_reaped "$a"; then
+		result reuse "the pid was not given twice, or not reaped"
+		return
+	fi
+	echo "-- lifecycle -p $p"
+	$L -p "$p" | tee "$T/reuse.out"
+	$L --json -p "$p" > "$T/reuse.json"
+	echo "-- lifecycle story $a"
+	$L story "$a" | tee "$T/reuse.story"
+	$L story "$a" --json > "$T/reuse.story.json"
+	# the first incarnation, chosen by its key
+	first=$(python3 -c 'import json, sys
+r = [json.loads(x) for x in open(sys.argv[1])]
+print(next(x["start_ns"] for x in r
+           if x["event"] == "fork" and x["pid"] == int(sys.argv[2])))' \
+		"$T/reuse.json" "$a")
+	echo "-- lifecycle story $a@$first"
+	$L story "$a@$first" | tee "$T/reuse.old"
+	$L story "$a@$first" --json > "$T/reuse.old.json"
+	why=$(python3 selftests/stories/check_reuse.py "$T/reuse.prog" \
+	      "$T/reuse.json" "$T/reuse.story.json" "$T/reuse.old.json" \
+	      "$T/reuse.out" 2>&1) && why=ok
+	result reuse "$(echo "$why" | head -n 1)"
+}
+
+# lifecycle summary of summarize.py's workload, read after its orphan's reap
+story_summary() {
+	local p o why
+	echo "== story summary: python3 selftests/stories/summarize.py, then" \
+	     "lifecycle summary -p PARENT"
+	python3 selftests/stories/summarize.py > "$T/sum.prog" 2>&1
+	cat "$T/sum.prog"
+	p=$(pid_of parent "$T/sum.prog")
+	o=$(pid_of orphan "$T/sum.prog")
+	if [ -z "$p" ] || [ -z "$o" ] || ! wait_reaped "$o" ||
+	   ! wait_reaped "$p"; then
+		result summary "the workload did not run or was not reaped"
+		return
+	fi
+	echo "-- lifecycle summary -p $p"
+	$L summary -p "$p" | tee "$T/sum.out"
+	$L summary -p "$p" --json > "$T/sum.json" || {
+		result summary "lifecycle summary --json exited $?"
+		return
+	}
+	$L --json -p "$p" > "$T/sum.records.json"
+	why=$(python3 selftests/stories/check_summary.py "$T/sum.prog" \
+	      "$T/sum.json" "$T/sum.records.json" 2>&1) && why=ok
+	result summary "$(echo "$why" | head -n 1)"
+}
+
 # The binary stream against the text, record for record, through the
 # reader's JSON; then a recording made while following (-f --new -r).
 story_record() {
 	local n ev rp i sh
 
 	echo "== story record: lifecycle -r, the binary stream, against the text"
+	# every event kind, whatever ran before: 30 shells (150 records), and
+	# an orphan (its reparent), reaped before the log is read
+	for i in $(seq 30); do sh -c 'exit 0'; done
+	sh -c 'sleep 0.2 & echo $! > "$1"' sh "$T/orphan.pid"
+	wait_reaped "$(cat "$T/orphan.pid")"
 	$L -r > "$T/rec.bin" && cat /proc/lifecycle > "$T/rec.txt" &&
 		$L --json -i "$T/rec.bin" > "$T/rec.bin.json" &&
 		$L --json -i "$T/rec.txt" > "$T/rec.txt.json" || {
@@ -191,7 +353,11 @@ for s in "$@"; do
 	daemon-init) story_daemon_init ;;
 	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
 	follow)	story_follow ;;
+	follow-adopted) story_follow_adopted ;;
+	story)	story_story ;;
 	record)	story_record ;;
+	reuse)	story_reuse ;;
+	summary) story_summary ;;
 	*)	result "$s" "unknown story" ;;
 	esac
 	echo

@@ -247,6 +247,7 @@ static void label(const struct chart *c, int r)
 {
 	int i = c->order[r], d = c->depth[r];
 	const struct lt_proc *p = &c->s->p[i];
+
 	printf("<text class=\"lbl%s\" x=\"%d\" y=\"%d\">%lld ",
 	       p->exit_ts != LC_NONE ? " dead" : "", 4 + (d > 20 ? 20 : d) * 6,
 	       r * ROW_H + ROW_H - 3, p->tgid);

@@ -25,7 +25,12 @@ struct opts {
 	bool color;		/* colours: --color, or a tty and no NO_COLOR */
 	bool utf8;		/* stdout is a tty and the locale is UTF-8 */
 	long long timeout_ms;	/* run -t, or -1 */
-	long long root;		/* tree PID, or -1 */
+	long long root;		/* tree PID or story PID, or -1 */
+	long long key_start;	/* story PID@START: START, when has_key */
+	bool has_key;
+	bool tree_args;		/* tree -a: the argv of the last exec */
+	bool tree_groups;	/* tree -g: sid and pgid */
+	bool tree_alive;	/* tree --alive: the living and their ancestors */
 	char **cmd;		/* run: the command and its arguments */
 	struct filter filter;
 	const char *rotate_dir;	/* --rotate DIR (implies -r) */
@@ -37,7 +42,12 @@ struct opts {
 	bool dot;		/* tree --dot */
 };
 
-/* sysio.c: the stop signals, delivered only while waiting (ppoll) */
+/*
+ * sysio.c: the stop signals, delivered only while waiting (ppoll); the
+ * followers' nap after records, which batches their wakeups
+ */
+#define LC_NAP_MS	20
+void lc_nap(const sigset_t *wait_mask);
 void lc_catch(const int *sigs, size_t n, void (*fn)(int), sigset_t *old,
 	      sigset_t *wait_mask);
 int lc_write_all(int fd, const char *buf, size_t len);
@@ -71,6 +81,8 @@ int cmd_follow(struct opts *o);
 int cmd_run(struct opts *o);
 int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
+int cmd_summary(struct opts *o);
+int cmd_story(struct opts *o);
 int cmd_chart(struct opts *o);
 int cmd_raw(struct opts *o);
 /* rotate.c and journal.c */

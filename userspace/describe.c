@@ -144,7 +144,7 @@ size_t sb_width(const struct sb *b)
 	return w;
 }
 
-static void sb_dur(struct sb *b, long long ns)
+void sb_dur(struct sb *b, long long ns)
 {
 	if (ns < 1000)
 		sb_add(b, "%lld ns", ns);

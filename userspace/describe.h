@@ -24,6 +24,8 @@ __printf(2, 3) void sb_add(struct sb *b, const char *fmt, ...);
  * \xHH; quote args with spaces
  */
 void sb_safe(struct sb *b, const char *s, bool quote_spaces);
+/* a duration: "412 ns", "412 us", "412 ms" or "12.345 s" */
+void sb_dur(struct sb *b, long long ns);
 /* the columns b->buf takes on a terminal */
 size_t sb_width(const struct sb *b);
 /* "->", or an arrow glyph when UTF-8 is allowed */

@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * -p/-c/-e record selection.
+ * -p/--only/-c/-e record selection.
  *
  * -p follows the fork records: a process is in the set when its creator or
  * its parent at fork was.  A fork of an untracked creator that reuses a
  * tracked pid takes that pid out of the set again, and so does its reap
  * (the table is pruned as they add up, so it holds the live processes
- * only).
+ * only).  A tracked process keeps its start time when known (from its fork
+ * record or the lineage table), so that a record of another process with
+ * its pid is told apart.
+ *
+ * --only selects a process alone: the records whose subject it is.  It is
+ * the first process with that pid in the input (its start latched from
+ * its first record), up to its reap.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "filter.h"
+#include "lineage.h"
 
 void filter_init(struct filter *f)
 {
@@ -22,17 +30,20 @@ void filter_free(struct filter *f)
 	pidmap_free(&f->procs);
 }
 
-static void track(struct filter *f, long long tgid, bool on)
+static void track(struct filter *f, long long tgid, long long start,
+		  bool on)
 {
 	struct pid_info *e;
 
 	e = on ? pidmap_add(&f->procs, tgid) : pidmap_get(&f->procs, tgid);
 	if (!e)
 		return;
-	if (on)
+	if (on) {
 		e->flags |= FILTER_TRACKED;
-	else
+		e->start = start == LC_NONE ? -1 : start;
+	} else {
 		e->flags &= ~FILTER_TRACKED;
+	}
 }
 
 int filter_set_pid(struct filter *f, long long pid)
@@ -44,10 +55,24 @@ int filter_set_pid(struct filter *f, long long pid)
 	if (f->pid < 0)
 		f->pid = pid;
 	f->npids++;
-	track(f, pid, true);
+	track(f, pid, LC_NONE, true);
 	e = pidmap_get(&f->procs, pid);
 	if (e)
 		e->flags |= FILTER_ROOT;
+	return 0;
+}
+
+int filter_set_only(struct filter *f, long long pid)
+{
+	struct pid_info *e;
+
+	if (f->nonly == FILTER_MAX)
+		return -1;
+	e = pidmap_add(&f->procs, pid);
+	if (!e)
+		return -1;
+	e->flags |= FILTER_ONLY;
+	f->only[f->nonly++] = pid;
 	return 0;
 }
 
@@ -127,6 +152,35 @@ bool filter_tracks(const struct filter *f, long long tgid)
 	return e && (e->flags & FILTER_TRACKED);
 }
 
+/* tracked, and the record's process is the tracked one (start times) */
+static bool tracks_record(const struct filter *f, const struct lc_entry *r)
+{
+	const struct pid_info *e = pidmap_get(&f->procs, r->tgid);
+
+	if (!e || !(e->flags & FILTER_TRACKED))
+		return false;
+	return e->start < 0 || r->start_ns == LC_NONE ||
+	       e->start == r->start_ns;
+}
+
+/* --only: the record is the named process's own */
+static bool only_match(struct filter *f, const struct lc_entry *r)
+{
+	struct pid_info *e = pidmap_get(&f->procs, r->tgid);
+
+	if (!e || !(e->flags & FILTER_ONLY) || (e->flags & FILTER_GONE))
+		return false;
+	if (r->start_ns != LC_NONE) {
+		if (e->start < 0)
+			e->start = r->start_ns;
+		else if (e->start != r->start_ns)
+			return false;
+	}
+	if (r->type == LC_EV_REAP && r->pid == r->tgid)
+		e->flags |= FILTER_GONE;
+	return true;
+}
+
 int filter_set_events(struct filter *f, char *list, const char **bad)
 {
 	return each_item(list, bad, add_event, f);
@@ -144,18 +198,29 @@ static bool comm_match(const struct filter *f, const char *comm)
 	return false;
 }
 
+static bool tracks_start(const struct filter *f, long long tgid,
+			 long long start)
+{
+	const struct pid_info *e = pidmap_get(&f->procs, tgid);
+
+	if (!e || !(e->flags & FILTER_TRACKED))
+		return false;
+	return e->start < 0 || start == LC_NONE || e->start == start;
+}
+
 static void follow_fork(struct filter *f, const struct lc_entry *r)
 {
 	bool from_tracked;
 
 	if (r->fork.thread == 1)
 		return;
-	from_tracked = filter_tracks(f, r->fork.creator_tgid) ||
-		       filter_tracks(f, r->ppid);
+	from_tracked = tracks_start(f, r->fork.creator_tgid,
+				    r->fork.creator_start_ns) ||
+		       tracks_start(f, r->ppid, r->parent_start_ns);
 	if (is_root(f, r->tgid))
 		return;		/* a root stays, whoever forked it */
 	if (from_tracked || filter_tracks(f, r->tgid))
-		track(f, r->tgid, from_tracked);
+		track(f, r->tgid, r->start_ns, from_tracked);
 }
 
 static bool tracked_or_root(const struct pid_info *e, const void *arg)
@@ -182,7 +247,8 @@ bool filter_match(struct filter *f, const struct lc_entry *r)
 {
 	bool ret;
 
-	if (!f->npids || r->type != LC_EV_REAP || r->pid != r->tgid)
+	if (!f->npids || r->type != LC_EV_REAP || r->pid != r->tgid ||
+	    !tracks_record(f, r))
 		return filter_test(f, r);
 	ret = filter_test(f, r);
 	forget(f, r);
@@ -199,7 +265,83 @@ static bool filter_test(struct filter *f, const struct lc_entry *r)
 		return true;	/* a gap concerns every filter */
 	if (f->ncomms && !comm_match(f, r->comm))
 		return false;
-	if (f->npids && !is_root(f, r->pid) && !filter_tracks(f, r->tgid))
-		return false;
-	return true;
+	if (!f->npids && !f->nonly)
+		return true;
+	if (f->nonly && only_match(f, r))
+		return true;
+	return f->npids && (is_root(f, r->pid) || tracks_record(f, r));
+}
+
+static int cmp_birth(const void *a, const void *b, void *arg)
+{
+	const struct lineage *l = arg;
+	const struct lin_node *x = &l->v[*(const size_t *)a];
+	const struct lin_node *y = &l->v[*(const size_t *)b];
+
+	if (x->birth != y->birth)
+		return x->birth < y->birth ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/*
+ * Walk the table in birth order: a process descends from a root when its
+ * creator does, the creator being the newest process with its tgid born
+ * before it (a pid reused earlier is not the creator).  The current
+ * process of each tgid, newest, is kept in newest; marks say which
+ * descend.
+ */
+static int seed_walk(struct filter *f, const struct lineage *l,
+		     const size_t *order, bool *mark)
+{
+	struct pidmap newest = { 0 };
+	const struct lin_node *e;
+	struct pid_info *c, *m;
+	size_t i, k;
+
+	for (i = 0; i < l->n; i++) {
+		k = order[i];
+		e = &l->v[k];
+		c = pidmap_get(&newest, e->creator_tgid);
+		mark[k] = (is_root(f, e->tgid) && e->state != 'X') ||
+			  (c && c->idx >= 0 && mark[c->idx] &&
+			   e->creator_tgid != e->tgid);
+		m = pidmap_add(&newest, e->tgid);
+		if (!m) {
+			pidmap_free(&newest);
+			return -1;
+		}
+		m->idx = k;
+	}
+	pidmap_free(&newest);
+	return 0;
+}
+
+int filter_seed(struct filter *f, const struct lineage *l, long long since_ns)
+{
+	const struct lin_node *e;
+	bool *mark = calloc(l->n + 1, sizeof(*mark));
+	size_t *order = malloc((l->n + 1) * sizeof(*order));
+	size_t i;
+	int ret = -1;
+
+	if (!mark || !order)
+		goto out;
+	for (i = 0; i < l->n; i++)
+		order[i] = i;
+	qsort_r(order, l->n, sizeof(*order), cmp_birth, (void *)l);
+	if (seed_walk(f, l, order, mark))
+		goto out;
+	for (i = 0; i < l->n; i++) {
+		e = &l->v[order[i]];
+		if (!mark[order[i]] || is_root(f, e->tgid))
+			continue;
+		if (e->state == 'X' && (e->reap == LC_NONE || e->reap < since_ns))
+			continue;
+		track(f, e->tgid, e->birth, true);
+	}
+	ret = 0;
+out:
+	free(mark);
+	free(order);
+	return ret;
 }

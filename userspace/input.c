@@ -192,7 +192,7 @@ void lc_wrong_kind(const char *src, const char *buf, size_t len,
 {
 	static const char *const wants[] = {
 		[LC_KIND_LOG] = "lifecycle -i reads a log: /proc/lifecycle saved with cat, or a recording of lifecycle -r",
-		[LC_KIND_LINEAGE] = "lifecycle tree -i reads a lineage table (" LC_DEBUGFS_DIR "/lineage)",
+		[LC_KIND_LINEAGE] = "lifecycle tree -i reads a lineage table (" LC_DEBUGFS_DIR "/lineage) or a log",
 		[LC_KIND_STATS] = "lifecycle stats -i reads a stats file (" LC_DEBUGFS_DIR "/stats)",
 	};
 	const char *what = lc_sniff(buf, len);

@@ -14,48 +14,58 @@
 #include "jsonw.h"
 #include "signames.h"
 
-static void num(struct jw *w, const char *key, long long v)
+/*
+ * Keys are literals with their comma, written in one copy (jw_key());
+ * this is the reader's hot path when it follows the log as JSON.
+ */
+#define KEY(k)		",\"" k "\":"
+
+static void val_num(struct jw *w, long long v)
 {
 	if (v == LC_NONE)
-		jw_null_field(w, key);
+		jw_raw(w, "null", 4);
 	else
-		jw_int_field(w, key, v);
+		jw_raw_int(w, v);
 }
 
-static void flag(struct jw *w, const char *key, long long v)
+static void val_flag(struct jw *w, long long v)
 {
 	if (v == LC_NONE)
-		jw_null_field(w, key);
+		jw_raw(w, "null", 4);
+	else if (v)
+		jw_raw(w, "true", 4);
 	else
-		jw_bool_field(w, key, v);
+		jw_raw(w, "false", 5);
 }
 
-static void str(struct jw *w, const char *key, const char *s)
+static void val_str(struct jw *w, const char *s)
 {
 	if (s)
-		jw_string_field(w, key, s);
+		jw_raw_string(w, s);
 	else
-		jw_null_field(w, key);
+		jw_raw(w, "null", 4);
 }
+
+#define num(w, k, v)	do { jw_key(w, KEY(k)); val_num(w, v); } while (0)
+#define flag(w, k, v)	do { jw_key(w, KEY(k)); val_flag(w, v); } while (0)
+#define str(w, k, s)	do { jw_key(w, KEY(k)); val_str(w, s); } while (0)
 
 /* a string from the kernel: its bytes again in KEY_b64 when not UTF-8 */
-static void bytes(struct jw *w, const char *key, const char *s)
-{
-	char name[32];
-
-	str(w, key, s);
-	if (!s || jw_utf8(s))
-		return;
-	snprintf(name, sizeof(name), "%s_b64", key);
-	jw_name(w, name);
-	jw_b64(w, s);
-}
+#define bytes(w, k, s)	do {					\
+		const char *_s = (s);				\
+								\
+		str(w, k, _s);					\
+		if (_s && !jw_utf8(_s)) {			\
+			jw_key(w, KEY(k "_b64"));		\
+			jw_b64(w, _s);				\
+		}						\
+	} while (0)
 
 static void signal_field(struct jw *w, long long sig)
 {
 	num(w, "signal", sig);
 	if (sig != LC_NONE && sig_name(sig))
-		jw_string_field(w, "signal_name", sig_name(sig));
+		str(w, "signal_name", sig_name(sig));
 }
 
 static void argv_field(struct jw *w, const struct lc_argv *a)
@@ -64,9 +74,10 @@ static void argv_field(struct jw *w, const struct lc_argv *a)
 	bool utf8 = true;
 	int i;
 
-	jw_name(w, "argv");
+	jw_key(w, KEY("argv"));
 	if (a->null) {
-		jw_null(w);
+		jw_raw(w, "null", 4);
+		w->after_name = false;
 		return;
 	}
 	jw_start_array(w);
@@ -77,7 +88,7 @@ static void argv_field(struct jw *w, const struct lc_argv *a)
 	jw_end_array(w);
 	if (utf8)
 		return;
-	jw_name(w, "argv_b64");
+	jw_key(w, KEY("argv_b64"));
 	jw_start_array(w);
 	for (s = a->buf, i = 0; i < a->argc; i++, s += strlen(s) + 1)
 		jw_b64(w, s);
@@ -143,11 +154,11 @@ static void signal_fields(struct jw *w, const struct lc_entry *r)
 	num(w, "sender_start_ns", r->sig.sender_start_ns);
 }
 
-static void state_letter(struct jw *w, const char *key, long long c)
+static void state_letter(struct jw *w, long long c)
 {
 	char s[2] = { (char)c, '\0' };
 
-	str(w, key, c == LC_NONE ? NULL : s);
+	val_str(w, c == LC_NONE ? NULL : s);
 }
 
 /* On the enum, without default: an event left out fails to compile. */
@@ -167,23 +178,56 @@ static void detail_fields(struct jw *w, const struct lc_entry *r)
 	case LC_EV_STOP:
 	case LC_EV_CONT:
 		signal_field(w, r->stop.signal);
-		return flag(w, "ptrace", r->stop.ptrace);
+		flag(w, "ptrace", r->stop.ptrace);
+		return;
 	case LC_EV_SIGNAL:
 		return signal_fields(w, r);
 	case LC_EV_SETSID:
-		return num(w, "sid", r->setsid.sid);
+		num(w, "sid", r->setsid.sid);
+		return;
 	case LC_EV_SETPGID:
 		num(w, "pgid", r->setpgid.pgid);
-		return num(w, "old_pgid", r->setpgid.old_pgid);
+		num(w, "old_pgid", r->setpgid.old_pgid);
+		return;
 	case LC_EV_STATE:
-		state_letter(w, "from", r->state.from);
-		state_letter(w, "to", r->state.to);
-		return num(w, "prev_ns", r->state.prev_ns);
+		jw_key(w, KEY("from"));
+		state_letter(w, r->state.from);
+		jw_key(w, KEY("to"));
+		state_letter(w, r->state.to);
+		num(w, "prev_ns", r->state.prev_ns);
+		return;
 	case LC_EV_LOST:
-		return num(w, "count", r->lost.count);
+		num(w, "count", r->lost.count);
+		return;
 	case LC_EV_COUNT:	/* not an event: parse refuses it */
 		return;
 	}
+}
+
+/**
+ * json_record_jw() - one record as a JSON object, where @w is
+ * @w: the writer, expecting a value
+ * @r: the record
+ */
+void json_record_jw(struct jw *w, const struct lc_entry *r)
+{
+	jw_start_object(w);
+	jw_key(w, "\"seq\":");
+	jw_raw_int(w, r->seq);
+	num(w, "ts_ns", r->ts_ns);
+	num(w, "cpu", r->cpu);
+	str(w, "event", lc_event_name(r->type));
+	num(w, "pid", r->pid);
+	num(w, "tgid", r->tgid);
+	num(w, "ppid", r->ppid);
+	bytes(w, "comm", r->comm);
+	num(w, "uid", r->uid);
+	num(w, "start_ns", r->start_ns);
+	num(w, "parent_start_ns", r->parent_start_ns);
+	str(w, "boot_id", r->boot_id);
+	detail_fields(w, r);
+	w->after_name = false;
+	jw_end_object(w);
 }
 
 void json_record(FILE *out, const struct lc_entry *r)
@@ -191,19 +235,5 @@ void json_record(FILE *out, const struct lc_entry *r)
 	struct jw w;
 
 	jw_init(&w, out);
-	jw_start_object(&w);
-	jw_int_field(&w, "seq", r->seq);
-	jw_int_field(&w, "ts_ns", r->ts_ns);
-	jw_int_field(&w, "cpu", r->cpu);
-	jw_string_field(&w, "event", lc_event_name(r->type));
-	jw_int_field(&w, "pid", r->pid);
-	jw_int_field(&w, "tgid", r->tgid);
-	jw_int_field(&w, "ppid", r->ppid);
-	bytes(&w, "comm", r->comm);
-	jw_int_field(&w, "uid", r->uid);
-	num(&w, "start_ns", r->start_ns);
-	num(&w, "parent_start_ns", r->parent_start_ns);
-	str(&w, "boot_id", r->boot_id);
-	detail_fields(&w, r);
-	jw_end_object(&w);
+	json_record_jw(&w, r);
 }

@@ -27,17 +27,26 @@ static void jw_flush(struct jw *w)
 	w->len = 0;
 }
 
+/**
+ * jw_put_slow() - @n bytes that do not fit in the buffer's room
+ * @w: the writer
+ * @s: the bytes
+ * @n: how many
+ */
+void jw_put_slow(struct jw *w, const void *s, size_t n)
+{
+	jw_flush(w);
+	if (n > sizeof(w->buf)) {
+		fwrite(s, 1, n, w->out);
+		return;
+	}
+	memcpy(w->buf, s, n);
+	w->len = n;
+}
+
 static void jw_put(struct jw *w, const void *s, size_t n)
 {
-	if (n > sizeof(w->buf) - w->len) {
-		jw_flush(w);
-		if (n > sizeof(w->buf)) {
-			fwrite(s, 1, n, w->out);
-			return;
-		}
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
+	jw_raw(w, s, n);
 }
 
 static void jw_putc(struct jw *w, char c)
@@ -269,20 +278,78 @@ void jw_string(struct jw *w, const char *s)
 	jw_quote(w, s);
 }
 
-void jw_int(struct jw *w, long long v)
+/**
+ * jw_raw_int() - a number, two digits per division (a record has twenty)
+ * @w: the writer
+ * @v: the number
+ *
+ * The digits are made right-aligned in tmp, then a constant 24 bytes from
+ * their first go to the buffer (a few moves, no call), of which only the
+ * digits count.
+ */
+void jw_raw_int(struct jw *w, long long v)
 {
-	char tmp[24], *t = tmp + sizeof(tmp);
+	static char pairs[200];		/* "00" to "99", made once */
+	char tmp[48], *end = tmp + 24, *t = end;
 	unsigned long long u = v < 0 ? -(unsigned long long)v :
 					 (unsigned long long)v;
+	unsigned int i;
 
-	jw_sep(w);
-	do {
-		*--t = '0' + u % 10;
-		u /= 10;
-	} while (u);
+	if (!pairs[1]) {
+		for (i = 0; i < 100; i++) {
+			pairs[2 * i] = '0' + i / 10;
+			pairs[2 * i + 1] = '0' + i % 10;
+		}
+	}
+	while (u >= 100) {
+		t -= 2;
+		memcpy(t, pairs + (u % 100) * 2, 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		t -= 2;
+		memcpy(t, pairs + u * 2, 2);
+	} else {
+		*--t = '0' + u;
+	}
 	if (v < 0)
 		*--t = '-';
-	jw_put(w, t, tmp + sizeof(tmp) - t);
+	if (sizeof(w->buf) - w->len < 24)
+		jw_flush(w);
+	memcpy(w->buf + w->len, t, 24);
+	w->len += end - t;
+}
+
+/**
+ * jw_raw_string() - a quoted string, plain ASCII copied in one piece
+ * @w: the writer
+ * @str: the bytes, up to their NUL
+ */
+void jw_raw_string(struct jw *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (jw_plain(*s))
+		s++;
+	if (*s) {
+		jw_quote(w, str);
+		return;
+	}
+	if ((size_t)(s - (const unsigned char *)str) + 2 <=
+	    sizeof(w->buf) - w->len) {
+		w->buf[w->len++] = '"';
+		memcpy(w->buf + w->len, str, s - (const unsigned char *)str);
+		w->len += s - (const unsigned char *)str;
+		w->buf[w->len++] = '"';
+		return;
+	}
+	jw_quote(w, str);
+}
+
+void jw_int(struct jw *w, long long v)
+{
+	jw_sep(w);
+	jw_raw_int(w, v);
 }
 
 /**

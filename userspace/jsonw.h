@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JW_DEPTH	16
 
@@ -23,6 +24,33 @@ struct jw {
 };
 
 /* length of the valid UTF-8 sequence at s (not ASCII), or 0 */
+/*
+ * The fast path for records (json.c): bytes and keys written as they are,
+ * with no separator bookkeeping.  A key from jw_key() is a literal with
+ * its comma (",\"pid\":"); the structured calls that follow it (an array
+ * value) see it as a name.
+ */
+void jw_put_slow(struct jw *w, const void *s, size_t n);
+
+static inline void jw_raw(struct jw *w, const void *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jw_put_slow(w, s, n);
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+#define jw_key(w, lit)	do {					\
+		jw_raw(w, lit, sizeof(lit) - 1);		\
+		(w)->after_name = true;				\
+	} while (0)
+
+/* a number, a quoted string: values after jw_key(), no separator */
+void jw_raw_int(struct jw *w, long long v);
+void jw_raw_string(struct jw *w, const char *s);
+
 int lc_utf8_len(const unsigned char *s);
 /* the code point of a valid sequence of n bytes at s */
 unsigned int lc_utf8_cp(const unsigned char *s, int n);

@@ -165,6 +165,8 @@ static int lin_append(struct lineage *l, const struct lin_entry *e)
 	n->adopt = l->nadopt;
 	n->nadopt = e->nadopt;
 	n->state = e->state;
+	n->sid = -1;
+	n->pgid = -1;
 	memcpy(n->comm, e->comm, sizeof(n->comm));
 	l->nadopt += e->nadopt;
 	return 0;
@@ -203,9 +205,49 @@ int lineage_read(FILE *f, const char *src, struct lineage *l)
 	return ret;
 }
 
+int lineage_set_argv(struct lineage *l, struct lin_node *e, int argc,
+		     const char *buf, size_t len)
+{
+	size_t need = sizeof(int) + sizeof(size_t) + len;
+	char *p;
+
+	if (l->nstrs + need >= UINT_MAX)
+		return -1;
+	while (l->nstrs + need > l->strs_cap) {
+		p = realloc(l->strs, l->strs_cap ? l->strs_cap * 2 : 4096);
+		if (!p)
+			return -1;
+		l->strs = p;
+		l->strs_cap = l->strs_cap ? l->strs_cap * 2 : 4096;
+	}
+	p = l->strs + l->nstrs;
+	memcpy(p, &argc, sizeof(int));
+	memcpy(p + sizeof(int), &len, sizeof(size_t));
+	memcpy(p + sizeof(int) + sizeof(size_t), buf, len);
+	e->argv = l->nstrs + 1;
+	l->nstrs += need;
+	return 0;
+}
+
+const char *lineage_argv(const struct lineage *l, const struct lin_node *e,
+			 int *argc, size_t *len)
+{
+	const char *p;
+
+	*argc = 0;
+	*len = 0;
+	if (!e->argv)
+		return "";
+	p = l->strs + e->argv - 1;
+	memcpy(argc, p, sizeof(int));
+	memcpy(len, p + sizeof(int), sizeof(size_t));
+	return p + sizeof(int) + sizeof(size_t);
+}
+
 void lineage_free(struct lineage *l)
 {
 	free(l->v);
 	free(l->adopt);
+	free(l->strs);
 	memset(l, 0, sizeof(*l));
 }

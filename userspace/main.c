@@ -32,6 +32,10 @@ static const char usage_text[] =
 "       lifecycle run [OPTIONS] -- CMD [ARGS...]\n"
 "                                         run CMD, then tell its story\n"
 "       lifecycle tree [OPTIONS] [PID]    draw the process tree (lineage)\n"
+"       lifecycle story [OPTIONS] PID[@START]\n"
+"                                         one process's whole life\n"
+"       lifecycle summary [OPTIONS]       counts, zombies, orphans, signal\n"
+"                                         deaths, shortest and longest lives\n"
 "       lifecycle stats [OPTIONS]         show the module's counters\n"
 "       lifecycle chart [-p PID] -o FILE  the story as an HTML chart\n"
 "       lifecycle --perfetto -o FILE      the story as a Perfetto trace\n"
@@ -39,11 +43,14 @@ static const char usage_text[] =
 "Options:\n"
 "  -i, --input FILE   read FILE instead of " LC_PROC_PATH " (or the\n"
 "                     debugfs lineage/stats file); '-' is stdin\n"
-"  -f, --follow       keep reading new records (poll) until Ctrl-C\n"
+"  -f, --follow       keep reading new records (poll) until Ctrl-C;\n"
+"                     story: until the process is reaped\n"
 "      --new          with -f: start at the end, show only new records\n"
 "  -j, --json         one JSON object per line (JSON Lines)\n"
 "  -p, --pid PID,...  only these processes and their descendants (from\n"
 "                     fork records); -p may be given again\n"
+"      --only PID,... only these processes, without their descendants;\n"
+"                     --only may be given again\n"
 "  -c, --comm COMM,...  only records whose comm is one of these (at most\n"
 "                     15 bytes each); -c may be given again\n"
 "  -e, --events LIST  only these events, comma-separated: fork,exec,exit,\n"
@@ -64,6 +71,10 @@ static const char usage_text[] =
 "  -T, --wall         TIME as wall-clock time of day (HH:MM:SS.usec)\n"
 "      --strict       stop at the first damaged line or event\n"
 "      --color WHEN   auto (the default), always or never\n"
+"  -a, --args         tree: the arguments of each process's last exec\n"
+"  -g, --groups       tree: each process's session and process group\n"
+"      --alive        tree: only the living, and the ancestors they hang\n"
+"                     from\n"
 "  -V, --version      show the version\n"
 "  -h, --help         show this help\n"
 "\n"
@@ -81,10 +92,16 @@ static const char usage_text[] =
 "  lifecycle run -- make -j4        # the story of a build\n"
 "  lifecycle run -t 10 -- ./daemon  # a daemon's first ten seconds\n"
 "  lifecycle tree 1                 # the tree under init, with adoptions\n"
+"  lifecycle tree -a -i rec.bin     # the tree a recording tells, with argv\n"
+"  lifecycle story 4170             # birth to reap, ancestors, descendants\n"
+"  lifecycle summary -i rec.bin     # what a recording holds, in lists\n"
 "  lifecycle stats --json           # counters as one JSON object\n"
 "  lifecycle chart -i rec.bin -o story.html   # open it in a browser\n"
 "  lifecycle --perfetto -o trace.json # open it in ui.perfetto.dev\n"
 "  lifecycle tree --dot | dot -Tsvg > tree.svg\n";
+
+/* tree's and the filter's long options */
+enum { OPT_ALIVE = 0x200, OPT_ONLY };
 
 static const struct option longopts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -106,6 +123,10 @@ static const struct option longopts[] = {
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "args", no_argument, NULL, 'a' },
+	{ "groups", no_argument, NULL, 'g' },
+	{ "alive", no_argument, NULL, OPT_ALIVE },
+	{ "only", required_argument, NULL, OPT_ONLY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "dot", no_argument, NULL, OPT_DOT },
@@ -150,21 +171,26 @@ static int parse_timeout(const char *s, long long *ms)
 	return 0;
 }
 
-static int add_pids(struct opts *o, char *arg)
+static int add_pids(struct opts *o, char *arg, bool only)
 {
 	char *item = arg, *comma;
 	long long pid;
+	int ret;
 
 	for (;;) {
 		comma = strchr(item, ',');
 		if (comma)
 			*comma = '\0';
 		if (!*item)
-			return usage_error("-p: an empty pid%s", "");
+			return usage_error("%s: an empty pid", only ?
+					   "--only" : "-p");
 		if (parse_pid(item, &pid))
 			return usage_error("bad pid '%s'", item);
-		if (filter_set_pid(&o->filter, pid))
-			return usage_error("-p: more than 64 pids%s", "");
+		ret = only ? filter_set_only(&o->filter, pid) :
+			     filter_set_pid(&o->filter, pid);
+		if (ret)
+			return usage_error("%s: more than 64 pids", only ?
+					   "--only" : "-p");
 		if (!comma)
 			return 0;
 		item = comma + 1;
@@ -205,7 +231,18 @@ static int one_opt(struct opts *o, int c, char *arg)
 		o->json = true;
 		break;
 	case 'p':
-		return add_pids(o, arg);
+		return add_pids(o, arg, false);
+	case OPT_ONLY:
+		return add_pids(o, arg, true);
+	case 'a':
+		o->tree_args = true;
+		break;
+	case 'g':
+		o->tree_groups = true;
+		break;
+	case OPT_ALIVE:
+		o->tree_alive = true;
+		break;
 	case 'c':
 		if (filter_add_comms(&o->filter, arg, &bad, &why))
 			return usage_error2("-c '%s': %s", bad, why);
@@ -259,7 +296,7 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVho:", longopts,
+	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVhago:", longopts,
 				NULL)) != -1) {
 		ret = one_opt(o, c, optarg);
 		if (ret)
@@ -268,8 +305,38 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* story's PID or PID@START */
+static int story_key(struct opts *o, char *arg)
+{
+	char *at = strchr(arg, '@'), *end;
+
+	if (at) {
+		*at = '\0';
+		errno = 0;
+		o->key_start = strtoll(at + 1, &end, 10);
+		o->has_key = true;
+		if (!at[1] || *end || o->key_start < 0 || errno) {
+			*at = '@';
+			return usage_error("bad key '%s' (PID@START, START in ns since boot)",
+					   arg);
+		}
+	}
+	if (parse_pid(arg, &o->root)) {
+		if (at)
+			*at = '@';
+		return usage_error("bad pid '%s'", arg);
+	}
+	return 0;
+}
+
 static int positional(struct opts *o, const char *cmd, char **argv)
 {
+	if (!strcmp(cmd, "story") && o->root < 0) {
+		if (story_key(o, argv[optind]))
+			return 2;
+		optind++;
+		return 0;
+	}
 	if (!strcmp(cmd, "tree") && o->root < 0) {
 		if (parse_pid(argv[optind], &o->root))
 			return usage_error("bad pid '%s'", argv[optind]);
@@ -282,7 +349,10 @@ static int positional(struct opts *o, const char *cmd, char **argv)
 /* options may come before and after the command word */
 static int parse_args(struct opts *o, int argc, char **argv, const char **cmd)
 {
-	static const char *const cmds[] = { "run", "tree", "stats", "chart" };
+	static const char *const cmds[] = {
+		"run", "tree", "stats", "story", "summary",
+		"chart",
+	};
 	size_t i;
 	int ret;
 
@@ -367,14 +437,27 @@ static int dispatch(struct opts *o, const char *cmd)
 				   "");
 	if (o->journal)
 		return cmd_journal(o);
+	if (strcmp(cmd, "tree") && (o->tree_args || o->tree_groups ||
+				    o->tree_alive))
+		return usage_error("-a, -g and --alive are for tree%s", "");
 	if (o->raw && (*cmd || o->json || o->filter.npids ||
+			 o->filter.nonly ||
 			 o->filter.ncomms || o->filter.events))
-		return usage_error("--raw records everything: no command, -j, -p, -c or -e%s",
+		return usage_error("--raw records everything: no command, -j, -p, --only, -c or -e%s",
 				   "");
 	if (!strcmp(cmd, "run")) {
 		if (!o->cmd || !o->cmd[0])
 			return usage_error("run: no command given%s", "");
 		return cmd_run(o);
+	}
+	if (!strcmp(cmd, "story")) {
+		if (o->root < 0)
+			return usage_error("story: no PID given%s", "");
+		if (o->tail || o->wall || o->filter.npids ||
+		    o->filter.nonly || o->filter.ncomms || o->filter.events)
+			return usage_error("story tells one whole life: no --new, -T, -p, --only, -c or -e%s",
+					   "");
+		return cmd_story(o);
 	}
 	if (*cmd && (o->follow || o->tail || o->wall))
 		return usage_error2("%s: -f, --new and -T are for the log, not %s",
@@ -384,11 +467,13 @@ static int dispatch(struct opts *o, const char *cmd)
 				   "");
 	if (!strcmp(cmd, "tree") && o->filter.npids > 1)
 		return usage_error("tree takes one PID%s", "");
-	if (!strcmp(cmd, "stats") && (o->filter.npids || o->filter.ncomms ||
-				     o->filter.events))
-		return usage_error("stats: no -p, -c or -e%s", "");
+	if (!strcmp(cmd, "stats") && (o->filter.npids || o->filter.nonly ||
+				     o->filter.ncomms || o->filter.events))
+		return usage_error("stats: no -p, --only, -c or -e%s", "");
 	if (!strcmp(cmd, "tree"))
 		return cmd_tree(o);
+	if (!strcmp(cmd, "summary"))
+		return cmd_summary(o);
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats(o);
 	if (o->rotate_dir)
@@ -402,11 +487,15 @@ static int close_stdout(int ret);
 
 int main(int argc, char **argv)
 {
+	static char outbuf[64 * 1024];
 	struct opts o = { .timeout_ms = -1, .root = -1 };
 	const char *cmd = "", *no_color;
 	bool tty = isatty(STDOUT_FILENO);
 	int ret;
 
+	/* a file or pipe: one write per 64 KiB (followers flush per batch) */
+	if (!tty)
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	filter_init(&o.filter);
 	ret = parse_args(&o, argc, argv, &cmd);
 	if (ret)

@@ -142,6 +142,12 @@ void lc_entry_init(struct lc_entry *r)
 	memset(r, 0, sizeof(*r));
 	r->start_ns = LC_NONE;
 	r->parent_start_ns = LC_NONE;
+	/* union members: the event's own fields are parsed over the rest */
+	r->fork.creator_start_ns = LC_NONE;
+	r->exit.age_ns = LC_NONE;
+	r->reap.reaper_start_ns = LC_NONE;
+	r->reparent.old_parent_start_ns = LC_NONE;
+	r->sig.sender_start_ns = LC_NONE;
 }
 
 int lc_parse_line(struct lc_parser *p, const char *line, size_t len,

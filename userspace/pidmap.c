@@ -91,6 +91,7 @@ struct pid_info *pidmap_add(struct pidmap *m, long long pid)
 	e->pid = pid;
 	e->parent = -1;
 	e->idx = -1;
+	e->start = -1;
 	m->n++;
 	return e;
 }

@@ -16,6 +16,7 @@ struct pid_info {
 	unsigned int flags;	/* owner-defined */
 	long long parent;	/* tgid of the parent at fork, or -1 */
 	long idx;		/* owner-defined record index */
+	long long start;	/* owner-defined start time, or -1 */
 	char comm[LC_COMM_LEN];
 };
 
@@ -26,7 +27,10 @@ struct pidmap {
 
 /* NULL when absent */
 struct pid_info *pidmap_get(const struct pidmap *m, long long pid);
-/* existing or new zeroed entry (parent -1, idx -1); NULL when out of memory */
+/*
+ * existing or new zeroed entry (parent, idx and start -1); NULL when out
+ * of memory
+ */
 struct pid_info *pidmap_add(struct pidmap *m, long long pid);
 void pidmap_free(struct pidmap *m);
 /* keep only the entries keep() says yes to; 0, or -1 when out of memory */

@@ -51,6 +51,7 @@ static int copy(int fd, const sigset_t *wait_mask)
 	static char buf[64 * 1024];
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int drain = DRAIN_READS;
+	bool got = false;
 	ssize_t n;
 
 	while (!stop || drain--) {
@@ -58,9 +59,12 @@ static int copy(int fd, const sigset_t *wait_mask)
 		if (n < 0 && errno == EAGAIN) {
 			if (stop)
 				return 0;
-			if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
-			    errno != EINTR)
+			if (got)	/* more will come: gather it */
+				lc_nap(wait_mask);
+			else if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
+				 errno != EINTR)
 				return fail("poll");
+			got = false;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -71,6 +75,7 @@ static int copy(int fd, const sigset_t *wait_mask)
 			return 0;	/* the end, or the module went away */
 		if (lc_write_all(STDOUT_FILENO, buf, n))
 			return fail("write");
+		got = true;
 	}
 	return 0;
 }

@@ -447,6 +447,7 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 	bool magic = false;
 	int drain = DRAIN_READS;
 	struct lc_parser p;
+	bool got = false;
 	ssize_t n;
 
 	while (!stop || drain--) {
@@ -454,9 +455,12 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 		if (n < 0 && errno == EAGAIN) {
 			if (stop)
 				break;
-			if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
-			    errno != EINTR)
+			if (got)	/* more will come: gather it */
+				lc_nap(wait_mask);
+			else if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
+				 errno != EINTR)
 				goto fail;
+			got = false;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -466,6 +470,7 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 		if (!n)
 			break;	/* the end, or the module went away */
 		len += n;
+		got = true;
 		if (!magic) {	/* the module's prologue: each file gets it */
 			lc_parser_init(&p, LC_PROC_PATH, false);
 			n = lc_check_magic(&p, buf, len);

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "input.h"
 #include "json.h"
+#include "lineage.h"
 #include "log.h"
 #include "stream.h"
 #include "timeline.h"
@@ -79,6 +80,14 @@ static int follow_one(void *ctx, const struct lc_entry *r)
 
 static long long now_ms(void);
 
+static long long boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* until Ctrl-C, SIGTERM, SIGHUP, -t, or the end of a pipe or module */
 int cmd_follow(struct opts *o)
 {
@@ -86,12 +95,16 @@ int cmd_follow(struct opts *o)
 	long long end = -1, left = -1;
 	sigset_t old, wait_mask;
 	struct stream *s = malloc(sizeof(*s));
+	long long since = boottime_ns();
 	int ret = 0;
 
 	if (!s || stream_open(s, source(o), o->tail)) {
 		free(s);
 		return 1;
 	}
+	/* --new -p: the descendants forked before now, from the lineage */
+	if (o->tail && o->filter.npids && !o->input)
+		lineage_seed_follow(&o->filter, since);
 	s->strict = o->strict;
 	setup_signals(&old, &wait_mask);
 	tl_init(&c.t, stdout, o->color, o->utf8);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
+#include "cli.h"
 #include <unistd.h>
 #include "input.h"
 #include "log.h"
@@ -442,9 +443,18 @@ int stream_feed(struct stream *s, const void *data, size_t len,
 int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 		stream_fn fn, void *ctx)
 {
-	if (!stream_wait(s, timeout_ms, wait_mask))
+	size_t before = s->off + s->len;
+
+	/* more will come: gather it (not past a -t deadline) */
+	if (s->got && (timeout_ms < 0 || timeout_ms >= LC_NAP_MS))
+		lc_nap(wait_mask);
+	else if (!stream_wait(s, timeout_ms, wait_mask))
 		return 0;
-	return stream_drain(s, fn, ctx);
+	if (stream_drain(s, fn, ctx))
+		return -1;
+	/* the module's stream (or a pipe) had records: nap before the next */
+	s->got = !s->regular && s->off + s->len != before;
+	return 0;
 }
 
 /**

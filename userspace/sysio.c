@@ -5,10 +5,28 @@
  * be interrupted and nothing else ever is; and a write that finishes.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
+
+/**
+ * lc_nap() - let records gather after a read that found some
+ * @wait_mask: the signals let in meanwhile (a stop signal ends the nap)
+ *
+ * A follower that reads again at once is woken for every few records;
+ * one that naps LC_NAP_MS reads them in one go, with one wakeup, as perf
+ * and BPF ring buffer readers batch theirs.  It naps only after finding
+ * records, so an idle follower sleeps in ppoll() until the next one.
+ */
+void lc_nap(const sigset_t *wait_mask)
+{
+	static const struct timespec ts = { 0, LC_NAP_MS * 1000000L };
+
+	ppoll(NULL, 0, &ts, wait_mask);
+}
 
 /**
  * lc_catch() - block @sigs and handle them with @fn, for ppoll() to let in

@@ -6,15 +6,24 @@
  * it says "(born of X)", and under the creator a note says where it went:
  * "adopted away -> Y".  Dead (reaped) and zombie processes are marked.
  *
+ * The table is the module's (debugfs), a saved copy of it (-i), or one
+ * rebuilt from a log's records (-i LOG: see lineage_log.c).  -a adds the
+ * argv of each process's last exec, -g its session and process group
+ * (live: from the log, and /proc/PID/stat for the living), --alive keeps
+ * only the living and the ancestors that hold them, --only PID draws PID
+ * alone.
+ *
  * Every process is drawn, at any depth: the walk keeps its own stack, and
  * past TREE_INDENT levels the indentation shows only the last TREE_INDENT
  * of them after a "[+N]" marker that counts the hidden ones.  The tables
- * are arrays of 32-bit indices sorted for binary search: with the 80-byte
- * nodes, about 100 bytes a process.
+ * are arrays of 32-bit indices sorted for binary search: with the 88-byte
+ * nodes, about 110 bytes a process.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "dot.h"
 #include "input.h"
@@ -40,7 +49,13 @@ static const struct glyphs ascii_glyphs = {
 
 static bool adopted(const struct lin_node *e)
 {
-	return e->creator_tgid != e->parent && e->creator_tgid != e->tgid;
+	return e->creator_tgid >= 0 && e->creator_tgid != e->parent &&
+	       e->creator_tgid != e->tgid;
+}
+
+static bool alive(const struct lin_node *e)
+{
+	return e->state != 'Z' && e->state != 'X';
 }
 
 static void print_comm(const char *s)
@@ -70,18 +85,6 @@ static void print_end(const struct lin_node *e)
 		printf(", exit %d]", (st >> 8) & 0xff);
 }
 
-static void print_node(const struct lin_node *e)
-{
-	printf("%d ", e->tgid);
-	print_comm(e->comm);
-	if (e->state != 'Z' && e->state != 'X')
-		printf(" (%c)", e->state);
-	print_end(e);
-	if (adopted(e))
-		printf(" (born of %d)", e->creator_tgid);
-	putchar('\n');
-}
-
 enum { BY_PARENT, BY_CREATOR, BY_TGID, NORDERS };
 
 struct tree {
@@ -90,10 +93,72 @@ struct tree {
 	uint32_t *order[NORDERS];	/* node indices, sorted by key */
 	bool *done;		/* drawn already: guards against cycles */
 	bool quiet;		/* walk only: for --json */
+	bool args, groups;	/* -a, -g */
+	bool *keep;		/* --alive: drawn; NULL: every process */
 	unsigned char *last;	/* per depth: its node is the last item */
 	struct frame *stack;
 	size_t depth, cap;
 };
+
+/* an argv element: quoted when empty or holding a space or quote */
+static void print_arg(const char *s)
+{
+	bool q = !*s || strpbrk(s, " '\"");
+
+	if (q)
+		putchar('\'');
+	for (; *s; s++)
+		if (*s >= 0x20 && *s < 0x7f && *s != '\\' && *s != '\'')
+			putchar(*s);
+		else
+			printf("\\x%02x", (unsigned char)*s);
+	if (q)
+		putchar('\'');
+}
+
+/* -a: the arguments of the last exec after the comm, as pstree -a */
+static void print_args(const struct lineage *l, const struct lin_node *e)
+{
+	size_t len;
+	int argc, i;
+	const char *s = lineage_argv(l, e, &argc, &len);
+
+	for (i = 0; i < argc; i++, s += strlen(s) + 1) {
+		if (!i)
+			continue;
+		putchar(' ');
+		print_arg(s);
+	}
+}
+
+static void print_id(const char *key, int v)
+{
+	if (v < 0)
+		printf(" %s=?", key);
+	else
+		printf(" %s=%d", key, v);
+}
+
+static void print_node(const struct tree *t, const struct lin_node *e)
+{
+	printf("%d ", e->tgid);
+	print_comm(e->comm);
+	if (t->args)
+		print_args(t->l, e);
+	if (e->state != 'Z' && e->state != 'X' &&
+	    e->state != LIN_STATE_UNKNOWN)
+		printf(" (%c)", e->state);
+	print_end(e);
+	if (e->flags & LIN_EARLY)
+		printf(" (before the recording)");
+	if (adopted(e))
+		printf(" (born of %d)", e->creator_tgid);
+	if (t->groups) {
+		print_id("sid", e->sid);
+		print_id("pgid", e->pgid);
+	}
+	putchar('\n');
+}
 
 static long long key_of(const struct lin_node *e, int by)
 {
@@ -131,7 +196,8 @@ static int cmp_tgid(const void *a, const void *b, void *l)
 	const struct lineage *sl = l;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
 
-	return cmp3(sl->v[i].tgid, sl->v[j].tgid) ?: cmp3(i, j);
+	return cmp3(sl->v[i].tgid, sl->v[j].tgid) ?:
+	       cmp3(sl->v[i].birth, sl->v[j].birth) ?: cmp3(i, j);
 }
 
 /* the first position in order[by] whose key is key, or n */
@@ -149,7 +215,7 @@ static size_t first(const struct tree *t, int by, long long key)
 	return lo;
 }
 
-/* the entry of tgid (the newest, when a pid was reused), or NULL */
+/* the entry of tgid (the newest born, when a pid was reused), or NULL */
 static const struct lin_node *find(const struct tree *t, long long tgid)
 {
 	size_t k = first(t, BY_TGID, tgid + 1);
@@ -157,6 +223,30 @@ static const struct lin_node *find(const struct tree *t, long long tgid)
 	if (!k || t->l->v[t->order[BY_TGID][k - 1]].tgid != tgid)
 		return NULL;
 	return &t->l->v[t->order[BY_TGID][k - 1]];
+}
+
+/*
+ * The process tgid named by one born at birth, its parent or creator:
+ * of the processes that had the pid, the newest born before it (an
+ * ancestor is older than its descendants), else the oldest; or NULL.
+ */
+static const struct lin_node *find_at(const struct tree *t, long long tgid,
+				      long long birth)
+{
+	size_t k = first(t, BY_TGID, tgid), end = first(t, BY_TGID, tgid + 1);
+	const struct lin_node *e;
+
+	if (k == end)
+		return NULL;
+	if (birth == LC_NONE)
+		return &t->l->v[t->order[BY_TGID][end - 1]];
+	while (end - 1 > k) {
+		e = &t->l->v[t->order[BY_TGID][end - 1]];
+		if (e->birth == LC_NONE || e->birth <= birth)
+			break;
+		end--;
+	}
+	return &t->l->v[t->order[BY_TGID][end - 1]];
 }
 
 /*
@@ -184,8 +274,11 @@ static void next_item(const struct tree *t, struct frame *f)
 			e = &t->l->v[i];
 			if (key_of(e, f->by) != tgid)
 				break;
+			if (t->keep && !t->keep[i])
+				continue;
 			if (e->tgid != tgid &&
-			    (f->by == BY_PARENT || adopted(e))) {
+			    (f->by == BY_PARENT || adopted(e)) &&
+			    find_at(t, tgid, e->birth) == &t->l->v[f->node]) {
 				f->next = i;
 				f->next_note = f->by == BY_CREATOR;
 				f->k++;
@@ -239,7 +332,7 @@ static int draw(struct tree *t, uint32_t root)
 	bool note, last;
 
 	if (!t->quiet)
-		print_node(&t->l->v[root]);
+		print_node(t, &t->l->v[root]);
 	if (t->done[root])
 		return 0;
 	t->done[root] = true;
@@ -269,7 +362,7 @@ static int draw(struct tree *t, uint32_t root)
 		}
 		t->last[t->depth] = last;
 		if (!t->quiet)
-			print_node(e);
+			print_node(t, e);
 		if (t->done[cur])
 			continue;
 		t->done[cur] = true;
@@ -281,10 +374,38 @@ static int draw(struct tree *t, uint32_t root)
 
 static void json_num(struct jw *w, const char *key, long long v)
 {
-	if (v == LC_NONE)
+	if (v == LC_NONE || v < 0)
 		jw_null_field(w, key);
 	else
 		jw_int_field(w, key, v);
+}
+
+static void json_argv(struct jw *w, const struct lineage *l,
+		      const struct lin_node *e)
+{
+	size_t len;
+	int argc, i;
+	const char *s = lineage_argv(l, e, &argc, &len), *p;
+	bool utf8 = true;
+
+	jw_name(w, "argv");
+	if (!e->argv) {
+		jw_null(w);
+		return;
+	}
+	jw_start_array(w);
+	for (p = s, i = 0; i < argc; i++, p += strlen(p) + 1) {
+		jw_string(w, p);
+		utf8 = utf8 && jw_utf8(p);
+	}
+	jw_end_array(w);
+	if (utf8)
+		return;
+	jw_name(w, "argv_b64");
+	jw_start_array(w);
+	for (p = s, i = 0; i < argc; i++, p += strlen(p) + 1)
+		jw_b64(w, p);
+	jw_end_array(w);
 }
 
 static void json_entry(const struct lineage *l, const struct lin_node *e)
@@ -297,15 +418,18 @@ static void json_entry(const struct lineage *l, const struct lin_node *e)
 	jw_init(&w, stdout);
 	jw_start_object(&w);
 	jw_int_field(&w, "tgid", e->tgid);
-	jw_int_field(&w, "creator_pid", e->creator_pid);
-	jw_int_field(&w, "creator_tgid", e->creator_tgid);
-	jw_int_field(&w, "parent_tgid", e->parent);
-	jw_string_field(&w, "state", state);
+	json_num(&w, "creator_pid", e->creator_pid);
+	json_num(&w, "creator_tgid", e->creator_tgid);
+	json_num(&w, "parent_tgid", e->parent);
+	if (e->state == LIN_STATE_UNKNOWN)
+		jw_null_field(&w, "state");
+	else
+		jw_string_field(&w, "state", state);
 	json_num(&w, "birth_ns", e->birth);
 	json_num(&w, "exec_ns", e->exec);
 	json_num(&w, "exit_ns", e->exit);
 	json_num(&w, "reap_ns", e->reap);
-	json_num(&w, "status", e->status < 0 ? LC_NONE : e->status);
+	json_num(&w, "status", e->status);
 	jw_string_field(&w, "comm", e->comm);
 	if (!jw_utf8(e->comm)) {
 		jw_name(&w, "comm_b64");
@@ -321,10 +445,15 @@ static void json_entry(const struct lineage *l, const struct lin_node *e)
 		jw_end_object(&w);
 	}
 	jw_end_array(&w);
+	json_argv(&w, l, e);
+	json_num(&w, "sid", e->sid);
+	json_num(&w, "pgid", e->pgid);
+	jw_bool_field(&w, "before_recording", e->flags & LIN_EARLY);
 	jw_end_object(&w);
 }
 
-static int tree_setup(struct tree *t, const struct lineage *l, bool utf8)
+static int tree_setup(struct tree *t, const struct lineage *l,
+		      const struct opts *o)
 {
 	static int (*const cmp[NORDERS])(const void *, const void *, void *) = {
 		cmp_parent, cmp_creator, cmp_tgid,
@@ -334,7 +463,9 @@ static int tree_setup(struct tree *t, const struct lineage *l, bool utf8)
 
 	memset(t, 0, sizeof(*t));
 	t->l = l;
-	t->g = utf8 ? &utf8_glyphs : &ascii_glyphs;
+	t->g = o->utf8 ? &utf8_glyphs : &ascii_glyphs;
+	t->args = o->tree_args;
+	t->groups = o->tree_groups;
 	t->done = calloc(l->n + 1, sizeof(*t->done));
 	t->last = calloc(l->n + 2, sizeof(*t->last));
 	if (!t->done || !t->last)
@@ -351,6 +482,27 @@ static int tree_setup(struct tree *t, const struct lineage *l, bool utf8)
 	return 0;
 }
 
+/* --alive: the living, and the ancestors they hang from */
+static int keep_alive(struct tree *t)
+{
+	const struct lin_node *e, *p;
+	size_t i;
+
+	t->keep = calloc(t->l->n + 1, sizeof(*t->keep));
+	if (!t->keep)
+		return -1;
+	for (i = 0; i < t->l->n; i++) {
+		if (!alive(&t->l->v[i]))
+			continue;
+		for (e = &t->l->v[i]; e && !t->keep[e - t->l->v];) {
+			t->keep[e - t->l->v] = true;
+			p = find_at(t, e->parent, e->birth);
+			e = p && p != e ? p : NULL;
+		}
+	}
+	return 0;
+}
+
 static void tree_free(struct tree *t)
 {
 	int by;
@@ -358,8 +510,48 @@ static void tree_free(struct tree *t)
 	free(t->done);
 	free(t->last);
 	free(t->stack);
+	free(t->keep);
 	for (by = 0; by < NORDERS; by++)
 		free(t->order[by]);
+}
+
+static bool only_one(const struct filter *f, long long tgid)
+{
+	int i;
+
+	for (i = 0; i < f->nonly; i++)
+		if (f->only[i] == tgid)
+			return true;
+	return false;
+}
+
+/* --only: each process alone */
+static int tree_only(struct tree *t, const struct filter *f, long long root,
+		     bool json)
+{
+	const struct lin_node *e;
+	uint32_t idx;
+	size_t i;
+	int k;
+
+	for (k = 0; k < f->nonly; k++)
+		if (!find(t, f->only[k]) && f->only[k] != root) {
+			fprintf(stderr, "lifecycle: pid %lld is not in the lineage table\n",
+				f->only[k]);
+			return 1;
+		}
+	for (i = 0; i < t->l->n && !out_error(); i++) {
+		idx = t->order[BY_TGID][i];
+		e = &t->l->v[idx];
+		if (!only_one(f, e->tgid) || (t->keep && !t->keep[idx]) ||
+		    e != find(t, e->tgid))
+			continue;
+		if (json)
+			json_entry(t->l, e);
+		else
+			print_node(t, e);
+	}
+	return 0;
 }
 
 /* the subtree under root (or every root), as drawing or JSON Lines */
@@ -377,7 +569,9 @@ static int tree_show(struct tree *t, long long root, bool json)
 	for (i = 0; i < t->l->n && !out_error(); i++) {
 		e = &t->l->v[t->order[BY_PARENT][i]];
 		if (root >= 0 ? e->tgid != root :
-		    find(t, e->parent) && e->parent != e->tgid)
+		    find_at(t, e->parent, e->birth) && e->parent != e->tgid)
+			continue;
+		if (t->keep && !t->keep[t->order[BY_PARENT][i]])
 			continue;
 		if (draw(t, t->order[BY_PARENT][i])) {
 			fprintf(stderr, "lifecycle: out of memory\n");
@@ -385,36 +579,40 @@ static int tree_show(struct tree *t, long long root, bool json)
 		}
 	}
 	for (i = 0; json && i < t->l->n; i++)
-		if (t->done[i] || root < 0)
+		if ((t->done[i] || root < 0) && (!t->keep || t->keep[i]))
 			json_entry(t->l, &t->l->v[i]);
 	return 0;
 }
 
 int cmd_tree(struct opts *o)
 {
-	const char *src = o->input ? o->input :
-			  lc_default_path(LC_KIND_LINEAGE);
-	FILE *f = lc_fopen_input(src, LC_KIND_LINEAGE);
 	struct lineage l = { 0 };
+	long long root = o->root >= 0 ? o->root : o->filter.pid;
 	struct tree t;
-	int ret = 1;
+	int ret, shown;
 
-	if (!f)
+	ret = lineage_load(o->input, o->strict, o->tree_args || o->tree_groups,
+			   o->tree_groups, &l);
+	if (ret < 0) {
+		lineage_free(&l);
 		return 1;
-	if (lineage_read(f, strcmp(src, "-") ? src : "<stdin>", &l)) {
-		ret = 1;
-	} else if (o->dot) {	/* Graphviz: dot.c */
-		ret = dot_write(&l, o->root >= 0 ? o->root : o->filter.pid) ?
-		      1 : 0;
-	} else {
-		if (tree_setup(&t, &l, o->utf8))
-			fprintf(stderr, "lifecycle: out of memory\n");
-		else
-			ret = tree_show(&t, o->root >= 0 ? o->root :
-					o->filter.pid, o->json);
-		tree_free(&t);
 	}
-	fclose(f);
+	if (o->dot) {	/* Graphviz: dot.c */
+		shown = dot_write(&l, root) ? 1 : 0;
+		lineage_free(&l);
+		return shown ? shown : ret;
+	}
+	if (tree_setup(&t, &l, o) || (o->tree_alive && keep_alive(&t))) {
+		fprintf(stderr, "lifecycle: out of memory\n");
+		shown = 1;
+	} else if (o->filter.nonly) {
+		shown = tree_only(&t, &o->filter, -1, o->json);
+		if (!shown && root >= 0)
+			shown = tree_show(&t, root, o->json);
+	} else {
+		shown = tree_show(&t, root, o->json);
+	}
+	tree_free(&t);
 	lineage_free(&l);
-	return ret;
+	return shown ? shown : ret;
 }

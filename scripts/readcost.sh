@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# readcost.sh [-k KVER] [-n OPS] MODULE.ko... - what reading the log costs
+# a reader, in guest instructions per record, for each module build.
+#
+# One VM with an instruction-counted clock (vm.sh --icount: 1 guest ns =
+# 1 instruction) and no module loaded by init.  For each MODULE in turn:
+# insmod log_size=65536, make OPS fork+exit+wait operations (4 records
+# each) with build/bench/lcwork, then time each reader reading the whole
+# backlog once, to a tmpfs file:
+#   text    cat /proc/lifecycle                   (the module formats)
+#   record  lifecycle -r                           (binary, copied as is)
+#   json    lifecycle --json -i REC.bin            (userspace only: decode
+#                                                   and JSON, no module)
+#   timeline lifecycle -i REC.bin                  (userspace only)
+# Each figure is (CPU time, user and system, of the reader - the same on
+# an empty log) / records, the median of 3 runs, from bash's "time" (ms,
+# so use enough records); wakeups are not in it (nothing waits), only
+# the read path.  Compare builds with it: same boot, same workload.
+#
+#   scripts/readcost.sh build/kmod/KVER/module/lifecycle.ko other.ko
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+KVER=$(scripts/kmod.sh default 6.12) || exit 1
+OPS=8000
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k) KVER=$2; shift 2 ;;
+	-n) OPS=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || set -- "$ROOT/build/kmod/$KVER/module/lifecycle.ko"
+
+# CPU time of a command and its children, user + system, in guest ns
+# (= instructions under icount; idle time, which the clock may jump
+# through while 9p answers, is not in it)
+t() {
+	local TIMEFORMAT='%3U %3S' u s
+	{ time "$@" > /dev/null 2>&1; } 2> /tmp/r/time
+	read -r u s < /tmp/r/time
+	echo $(((10#${u/./} + 10#${s/./}) * 1000000))
+}
+
+median3() {
+	printf '%s\n' "$@" | sort -n | sed -n 2p
+}
+
+if [ "${GUEST:-}" = 1 ]; then
+	W=/tmp/r
+	L=$W/lifecycle
+	mkdir -p $W
+	cp build/bench/lcwork build/bench/lctrue userspace/lifecycle $W/
+	echo 0 > /proc/sys/kernel/randomize_va_space
+	for mod in "$@"; do
+		insmod "$mod" log_size=65536
+		$W/lcwork bench fork 300 $W/lctrue > /dev/null	# warm-up
+		echo clear > /sys/kernel/debug/lifecycle/control
+		$L -r > $W/empty.bin
+		for i in 1 2 3; do
+			e_text[$i]=$(t sh -c "cat /proc/lifecycle > $W/t.txt")
+			e_rec[$i]=$(t sh -c "$L -r > $W/e.bin")
+			e_json[$i]=$(t sh -c "$L --json -i $W/empty.bin > $W/j")
+			e_tl[$i]=$(t sh -c "$L -i $W/empty.bin > $W/l")
+		done
+		$W/lcwork bench fork "$OPS" $W/lctrue > /dev/null
+		n=$(($(wc -l < /proc/lifecycle) - 1))
+		for i in 1 2 3; do
+			f_text[$i]=$(t sh -c "cat /proc/lifecycle > $W/t.txt")
+			f_rec[$i]=$(t sh -c "$L -r > $W/r.bin")
+			f_json[$i]=$(t sh -c "$L --json -i $W/r.bin > $W/j")
+			f_tl[$i]=$(t sh -c "$L -i $W/r.bin > $W/l")
+		done
+		[ "$(wc -l < $W/j)" = "$n" ] || echo "readcost: $n records, $(wc -l < $W/j) in JSON"
+		for r in text rec json tl; do
+			eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
+			echo "readcost: $mod $r $n $(((b - a) / n))"
+		done
+		rmmod lifecycle
+	done
+	exit 0
+fi
+
+make -s -C bench
+make -s -C userspace
+for m in "$@"; do
+	[ -f "$m" ] || { echo "readcost.sh: no $m" >&2; exit 1; }
+done
+scripts/vm.sh --icount -M -k "$KVER" -t 3600 -- \
+	"GUEST=1 scripts/readcost.sh -k $KVER -n $OPS $*" |
+	grep '^readcost:' | awk '{ printf "%-60s %-9s %6d records %6d instructions/record\n", $2, $3, $4, $5 }'
