@@ -20,7 +20,9 @@ chart's script ran):
     row with data-b - data-a = zombie_ns = data-zombie_ns, ending at the
     reap's ts, its data-reaper the reaper's row;
   - no script error (window.onerror, Chromium's console log), the script
-    ran to its end (data-ready), every bar placed (x, width);
+    ran to its end (data-ready), every bar in the page placed (x, width;
+    the rows of big charts wait in templates, 500 at a time, until they
+    scroll into view, and count as rows all the same);
   - the file's size, and the time from the page's request to its first
     paint after the script placed everything (the page's own clock,
     data-paint-ms), within the limits; the whole Chromium run (start,
@@ -50,7 +52,7 @@ def chromium():
     return None
 
 
-def browser(args, html_path, extra, timeout=120):
+def browser(args, html_path, extra, timeout=120, frag=""):
     """Run headless Chromium on html_path; (stdout, stderr, seconds)."""
     prof = tempfile.mkdtemp(prefix="lc-chart-")
     cmd = [args.chromium, "--headless", "--disable-gpu", "--no-first-run",
@@ -58,7 +60,7 @@ def browser(args, html_path, extra, timeout=120):
            "--enable-logging=stderr", "--v=0", "--hide-scrollbars"]
     if os.geteuid() == 0:
         cmd.append("--no-sandbox")
-    cmd += extra + ["file://" + os.path.abspath(html_path)]
+    cmd += extra + ["file://" + os.path.abspath(html_path) + frag]
     t = time.monotonic()
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=timeout)
@@ -77,18 +79,22 @@ class Dom(html.parser.HTMLParser):
         self.rows = []          # attrs of each g.row, with "y"
         self.els = []           # (class, attrs, row index or None)
         self.stack = []         # open g: row index or None
+        self.template = 0       # inside a chunk not yet in the page
+        self.waiting = set()    # ids of the attrs of such elements
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         cls = (a.get("class") or "").split()
         if tag == "html":
             self.root = a
+        if tag == "template":
+            self.template += 1
         if tag == "g":
             idx = None
             if cls and cls[0] == "row":
                 m = re.match(r"translate\(0,(\d+)\)", a.get("transform", ""))
                 a["y"] = int(m.group(1)) if m else -1
-                idx = len(self.rows)
+                idx = a["y"] // ROW_H      # the row number, by place
                 self.rows.append(a)
             self.stack.append(idx)
             return
@@ -96,10 +102,14 @@ class Dom(html.parser.HTMLParser):
             row = next((i for i in reversed(self.stack) if i is not None),
                        None)
             self.els.append((cls[0], a, row))
+            if self.template:
+                self.waiting.add(id(a))
 
     def handle_endtag(self, tag):
         if tag == "g" and self.stack:
             self.stack.pop()
+        if tag == "template" and self.template:
+            self.template -= 1
 
 
 def expected(records):
@@ -190,7 +200,8 @@ def main():
         paint = int(paint) / 1000.0 if paint else float("inf")
         if paint <= args.max_seconds:
             break
-    rows = dom.rows
+    # rows of chunks opened by the script come before those still waiting
+    rows = sorted(dom.rows, key=lambda r: r["y"])
     print("chart-check: %s: %d records, %d processes, %d rows, %d bytes, "
           "rendered in %.2f s (parsed and laid out %s ms, script %s ms; "
           "the whole Chromium run %.2f s)" %
@@ -288,14 +299,36 @@ def main():
                  (r["seq"], row_key(a.get("data-reaper")), reaper))
         checked += 1
 
-    # the script placed every bar
+    # the script placed every bar in the page (rows of big charts wait in
+    # templates, a chunk at a time, until they scroll into view)
     unplaced = sum(1 for c, a, _ in dom.els
-                   if c in ("seg", "z", "st") and
-                   ("x" not in a or "width" not in a))
-    if unplaced:
-        fail("%d bars without x/width" % unplaced)
+                   if c in ("seg", "z", "st") and id(a) not in dom.waiting
+                   and ("x" not in a or "width" not in a))
+    shown = sum(1 for c, a, _ in dom.els
+                if c in ("seg", "z", "st") and id(a) not in dom.waiting)
+    if unplaced or not shown:
+        fail("%d of %d bars in the page without x/width" % (unplaced, shown))
     print("chart-check: %s: %d adoption arrows, %d zombie spans checked" %
           (name, len(reparents), checked))
+
+    # a big chart scrolled to its last row: that chunk comes into the page
+    if dom.waiting:
+        last = len(rows) - 1
+        text, err2, _ = browser(args, args.html, ["--dump-dom"],
+                                frag="#row=%d" % last)
+        d2 = Dom()
+        d2.feed(text)
+        placed = [a for c, a, row in d2.els
+                  if c == "seg" and row == last and id(a) not in d2.waiting
+                  and "x" in a and "width" in a]
+        if d2.root.get("data-errors") or d2.root.get("data-ready") != "1":
+            fail("#row=%d: script errors %s" %
+                 (last, d2.root.get("data-errors")))
+        elif not placed:
+            fail("#row=%d: the last row's bars are not in the page" % last)
+        else:
+            print("chart-check: %s: scrolled to row %d: its chunk is in "
+                  "the page, %d bars placed" % (name, last, len(placed)))
 
     if args.png:
         _, _, shot = browser(args, args.html,

@@ -27,6 +27,7 @@
 #define KEY_LEN		48
 #define NCOLORS		10
 #define SEG_LABELS_MAX	2000	/* more processes: no text in segments */
+#define CHUNK		500	/* rows laid out at a time (see put_chunks) */
 
 struct chart {
 	const struct lifetimes *s;
@@ -255,24 +256,37 @@ static void label(const struct chart *c, int r)
 	printf("</text>\n");
 }
 
-static void put_arrows(const struct chart *c)
+/* per process, its marks: midx[mstart[i] .. mstart[i + 1]) */
+struct lists {
+	int *mstart, *midx;
+};
+
+/* the chunk an arrow between two processes' rows goes with: the lower's */
+static int chunk_of(const struct chart *c, int a, int b)
+{
+	int r = c->row[a] > c->row[b] ? c->row[a] : c->row[b];
+
+	return r / CHUNK;
+}
+
+/* the arrows of chunk k (see CHUNK) */
+static void put_arrows(const struct chart *c, int k)
 {
 	const struct lt_proc *p;
 	const struct lt_mark *m;
 	size_t i;
 
-	printf("<g id=\"arrows\">\n");
 	for (i = 0; i < c->s->n; i++) {
 		p = &c->s->p[i];
 		if (p->creator >= 0 && p->fork_ts != LC_NONE &&
-		    p->creator != (int)i) {
+		    p->creator != (int)i && chunk_of(c, p->creator, i) == k) {
 			/* its ends are the rows of creator and child */
 			printf("<line class=\"fk\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\" data-seq=\"%lld\"/>\n",
 			       row_y(c, p->creator), row_y(c, (int)i),
 			       rel(c, p->fork_ts), p->fork_seq);
 		}
 		if (p->reaper >= 0 && p->reaper != (int)i &&
-		    p->reap_ts != LC_NONE) {
+		    p->reap_ts != LC_NONE && chunk_of(c, p->reaper, i) == k) {
 			/* the zombie's fields tell the reap's */
 			printf("<line class=\"rl\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\"/>\n",
 			       row_y(c, (int)i), row_y(c, p->reaper),
@@ -281,7 +295,8 @@ static void put_arrows(const struct chart *c)
 	}
 	for (i = 0; i < c->s->nm; i++) {
 		m = &c->s->m[i];
-		if (m->type != LC_EV_REPARENT || m->peer < 0 || m->peer2 < 0)
+		if (m->type != LC_EV_REPARENT || m->peer < 0 || m->peer2 < 0 ||
+		    chunk_of(c, m->peer, m->peer2) != k)
 			continue;
 		printf("<line class=\"ad\" y1=\"%d\" y2=\"%d\" data-a=\"%lld\" data-seq=\"%lld\"",
 		       row_y(c, m->peer), row_y(c, m->peer2), rel(c, m->ts),
@@ -297,13 +312,39 @@ static void put_arrows(const struct chart *c)
 		put_esc(m->s ? m->s : "?");
 		printf(" (%lld)</text>\n", c->s->p[m->proc].tgid);
 	}
-	printf("</g>\n");
 }
 
-/* per process, its marks: midx[mstart[i] .. mstart[i + 1]) */
-struct lists {
-	int *mstart, *midx;
-};
+static void put_rows(const struct chart *c, const struct lists *l, int k)
+{
+	int r, i;
+
+	for (r = k * CHUNK; r < (int)c->s->n && r < (k + 1) * CHUNK; r++) {
+		i = c->order[r];
+		put_row(c, r, l->midx + l->mstart[i],
+			l->mstart[i + 1] - l->mstart[i]);
+	}
+}
+
+/*
+ * Chunks after the first, in templates: parsed but not laid out until
+ * the script moves them into the page, when they come into view.
+ */
+static void put_chunks(const struct chart *c, const struct lists *l)
+{
+	int k, r, n = ((int)c->s->n + CHUNK - 1) / CHUNK;
+
+	for (k = 1; k < n && !out_error(); k++) {
+		printf("<template class=\"chunk\" data-chunk=\"%d\"><svg xmlns=\"http://www.w3.org/2000/svg\"><g class=\"rows\">\n",
+		       k);
+		put_rows(c, l, k);
+		printf("</g><g class=\"arrows\">\n");
+		put_arrows(c, k);
+		printf("</g><g class=\"labels\">\n");
+		for (r = k * CHUNK; r < (int)c->s->n && r < (k + 1) * CHUNK; r++)
+			label(c, r);
+		printf("</g></svg></template>\n");
+	}
+}
 
 static int group(const struct lifetimes *s, struct lists *l)
 {
@@ -385,7 +426,7 @@ static void page(const struct chart *c, const struct lists *l)
 		"<marker id=\"ahad\" viewBox=\"0 0 6 6\" refX=\"6\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0 0L6 3L0 6z\" fill=\"#d40\"/></marker></defs>\n",
 	};
 	const struct lifetimes *s = c->s;
-	int h = (int)s->n * ROW_H + ROW_H, r, i;
+	int h = (int)s->n * ROW_H + ROW_H, r;
 	size_t k;
 
 	fputs(chart_head, stdout);
@@ -397,21 +438,18 @@ static void page(const struct chart *c, const struct lists *l)
 	printf("</div><div id=\"axisrow\"><div id=\"axisgap\"></div><svg id=\"axis\" height=\"24\" xmlns=\"http://www.w3.org/2000/svg\"></svg></div></div>\n");
 	printf("<div id=\"main\"><svg id=\"labels\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
 	       h);
-	for (r = 0; r < (int)s->n; r++)
+	for (r = 0; r < (int)s->n && r < CHUNK; r++)
 		label(c, r);
-	printf("</svg>\n<svg id=\"chart\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\" data-t0=\"%lld\" data-span=\"%lld\" data-procs=\"%zu\" data-records=\"%lu\">\n",
-	       h, c->t0, c->t1 - c->t0, s->n, s->records);
+	printf("</svg>\n<svg id=\"chart\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\" data-t0=\"%lld\" data-span=\"%lld\" data-procs=\"%zu\" data-records=\"%lu\" data-chunk=\"%d\">\n",
+	       h, c->t0, c->t1 - c->t0, s->n, s->records, CHUNK);
 	for (k = 0; k < ARRAY_SIZE(defs); k++)
 		fputs(defs[k], stdout);
 	printf("<g id=\"rows\">\n");
-	for (r = 0; r < (int)s->n && !out_error(); r++) {
-		i = c->order[r];
-		put_row(c, r, l->midx + l->mstart[i],
-			l->mstart[i + 1] - l->mstart[i]);
-	}
-	printf("</g>\n");
-	put_arrows(c);
-	printf("</svg></div>\n");
+	put_rows(c, l, 0);
+	printf("</g>\n<g id=\"arrows\">\n");
+	put_arrows(c, 0);
+	printf("</g></svg></div>\n");
+	put_chunks(c, l);
 	fputs(chart_tail, stdout);
 }
 
