@@ -440,8 +440,10 @@ static void page(const struct chart *c, const struct lists *l)
 	       h);
 	for (r = 0; r < (int)s->n && r < CHUNK; r++)
 		label(c, r);
-	printf("</svg>\n<svg id=\"chart\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\" data-t0=\"%lld\" data-span=\"%lld\" data-procs=\"%zu\" data-records=\"%lu\" data-chunk=\"%d\">\n",
-	       h, c->t0, c->t1 - c->t0, s->n, s->records, CHUNK);
+	printf("</svg>\n<svg id=\"chart\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\" data-t0=\"%lld\" data-span=\"%lld\" data-procs=\"%zu\" data-records=\"%lu\" data-first-seq=\"%lld\" data-last-seq=\"%lld\" data-chunk=\"%d\">\n",
+	       h, c->t0, c->t1 - c->t0, s->n, s->records,
+	       s->seq0 == LC_NONE ? 0 : s->seq0,
+	       s->seq1 == LC_NONE ? 0 : s->seq1, CHUNK);
 	for (k = 0; k < ARRAY_SIZE(defs); k++)
 		fputs(defs[k], stdout);
 	printf("<g id=\"rows\">\n");

@@ -17,6 +17,8 @@ void lt_init(struct lifetimes *s)
 	memset(s, 0, sizeof(*s));
 	s->t0 = LC_NONE;
 	s->t1 = LC_NONE;
+	s->seq0 = LC_NONE;
+	s->seq1 = LC_NONE;
 }
 
 void lt_free(struct lifetimes *s)
@@ -252,6 +254,9 @@ int lt_add(struct lifetimes *s, const struct lc_entry *r)
 	s->records++;
 	if (s->t0 == LC_NONE)
 		s->t0 = r->ts_ns;
+	if (s->seq0 == LC_NONE)
+		s->seq0 = r->seq;
+	s->seq1 = r->seq;
 	if (s->t1 == LC_NONE || r->ts_ns > s->t1)
 		s->t1 = r->ts_ns;
 	if (r->type == LC_EV_LOST || r->type == LC_EV_STATE)

@@ -56,6 +56,7 @@ struct lifetimes {
 	size_t nm, mcap;
 	struct pidmap cur;	/* tgid -> index of its newest process */
 	long long t0, t1;	/* first and last record time, or LC_NONE */
+	long long seq0, seq1;	/* first and last record seq, or LC_NONE */
 	unsigned long records;
 };
 
