@@ -53,6 +53,7 @@ static int new_proc(struct lifetimes *s, long long tgid, long long start,
 	p->exit_ts = p->exit_seq = p->status = LC_NONE;
 	p->reap_ts = p->reap_seq = p->zombie_ns = LC_NONE;
 	p->creator = p->reaper = p->parent = -1;
+	p->open_stop = -1;
 	snprintf(p->comm, sizeof(p->comm), "?");
 	snprintf(p->last_comm, sizeof(p->last_comm), "?");
 	e->idx = (long)s->n;
@@ -172,34 +173,24 @@ static int add_exit_reap(struct lifetimes *s, const struct lc_entry *r, int i)
 	return p->reaper == -2 ? -1 : 0;
 }
 
-/* the open stop of process i (its last stop mark without a cont) */
-static struct lt_mark *open_stop(struct lifetimes *s, int i)
-{
-	size_t k = s->nm;
-
-	while (k--) {
-		if (s->m[k].proc != i || s->m[k].type != LC_EV_STOP)
-			continue;
-		return s->m[k].end == LC_NONE ? &s->m[k] : NULL;
-	}
-	return NULL;
-}
-
 static int add_mark(struct lifetimes *s, const struct lc_entry *r, int i)
 {
 	struct lt_mark *m, *stop;
 
 	if (r->type == LC_EV_CONT) {
-		stop = open_stop(s, i);
-		if (stop) {
+		if (s->p[i].open_stop >= 0) {
+			stop = &s->m[s->p[i].open_stop];
 			stop->end = r->ts_ns;
 			stop->end_seq = r->seq;
+			s->p[i].open_stop = -1;
 		}
 		return 0;
 	}
 	m = new_mark(s, i, r);
 	if (!m)
 		return -1;
+	if (r->type == LC_EV_STOP && s->p[i].open_stop < 0)
+		s->p[i].open_stop = (long)(m - s->m);
 	switch (r->type) {
 	case LC_EV_EXEC:
 		snprintf(m->name, sizeof(m->name), "%s", r->comm);

@@ -27,6 +27,7 @@ struct lt_proc {
 	const char *how;	/* reap how, or NULL */
 	int creator, reaper;	/* process indices, or -1 */
 	int parent;		/* the parent at fork, or -1 */
+	long open_stop;		/* its stop mark awaiting a cont, or -1 */
 	bool comm_known;
 	char comm[LC_COMM_LEN];	/* at fork (or the first seen) */
 	char last_comm[LC_COMM_LEN];
