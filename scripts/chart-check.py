@@ -23,6 +23,8 @@ chart's script ran):
     ran to its end (data-ready), every bar in the page placed (x, width;
     the rows of big charts wait in templates, 500 at a time, until they
     scroll into view, and count as rows all the same);
+  - hovering: the chart's own description of one element of each kind
+    (#selftest) holds its record's fields;
   - the file's size, and the time from the page's request to its first
     paint after the script placed everything (the page's own clock,
     data-paint-ms), within the limits; the whole Chromium run (start,
@@ -186,6 +188,14 @@ def main():
               (name, out.stderr.strip()))
         return 1
     records = [json.loads(line) for line in out.stdout.splitlines()]
+    # a live chart read the log up to its data-last-seq; the log captured
+    # after it may hold more (and, a ring, have lost some at its start)
+    with open(args.html, encoding="utf-8", errors="replace") as f:
+        m = re.search(r'data-first-seq="(\d+)" data-last-seq="(\d+)"',
+                      f.read())
+    if m:
+        lo, hi = int(m.group(1)), int(m.group(2))
+        records = [r for r in records if lo <= r["seq"] <= hi]
     procs, reparents, reaps = expected(records)
 
     size = os.path.getsize(args.html)
@@ -310,6 +320,27 @@ def main():
         fail("%d of %d bars in the page without x/width" % (unplaced, shown))
     print("chart-check: %s: %d adoption arrows, %d zombie spans checked" %
           (name, len(reparents), checked))
+
+    # what hovering shows: one element of each kind described by the
+    # chart's own code (#selftest), with its record's fields
+    text, _, _ = browser(args, args.html, ["--dump-dom"], frag="#selftest")
+    d3 = Dom()
+    d3.feed(text)
+    try:
+        tips = json.loads(d3.root.get("data-selftest", ""))
+    except ValueError:
+        tips = None
+    if not tips or d3.root.get("data-errors"):
+        fail("#selftest: no descriptions (%s)" % d3.root.get("data-errors"))
+    else:
+        want = {"seg": "seq: ", "z": "zombie_ns: ", "sg": "sender: ",
+                "ad": "reason: ", "fk": "from: ", "row": "process "}
+        for c, s in sorted(want.items()):
+            if c in tips and s not in tips[c]:
+                fail("#selftest: hovering a %s shows no %r: %r" %
+                     (c, s, tips[c]))
+        print("chart-check: %s: hovering described %s" %
+              (name, " ".join(sorted(tips))))
 
     # a big chart scrolled to its last row: that chunk comes into the page
     if dom.waiting:
