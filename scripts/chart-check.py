@@ -213,8 +213,8 @@ def main():
     # rows of chunks opened by the script come before those still waiting
     rows = sorted(dom.rows, key=lambda r: r["y"])
     print("chart-check: %s: %d records, %d processes, %d rows, %d bytes, "
-          "rendered in %.2f s (parsed and laid out %s ms, script %s ms; "
-          "the whole Chromium run %.2f s)" %
+          "rendered in %.2f s (parsed, laid out and placed at %s ms, the "
+          "script taking %s ms of it; the whole Chromium run %.2f s)" %
           (name, len(records), len(procs), len(rows), size, paint,
            dom.root.get("data-render-ms", "?"),
            dom.root.get("data-script-ms", "?"), secs))
