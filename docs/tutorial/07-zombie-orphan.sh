@@ -38,7 +38,7 @@ zns=$(rec reap "$z" | val zombie_ns)
 expect_ge "zombie: ms between exit and reap" 4500 "$((${zns:-0} / 1000000))"
 expect "orphan $o: adopted (old parent, new parent, reason, zombie)" \
 	"old_ppid=$op new_ppid=1 reason=init zombie=0" \
-	"$(rec reparent "$o" | cut -d' ' -f10-)"
+	"$(rec reparent "$o" | cut -d' ' -f10-13)"
 expect "orphan: what it printed" "child $o: parent was $op, is now 1" \
 	"$(grep "^child $o:" "$OUT/orphan.txt")"
 expect "orphan: reaped by init" "1 wait" \
