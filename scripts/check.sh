@@ -3,8 +3,8 @@
 #
 # check.sh [STEP...] - everything "make check" checks.
 #
-# STEPs: deps build pins checkpatch kernel-doc userspace selftests stories
-# validate latency dkms tutorial debug (default: all of them; "deb", the
+# STEPs: deps build pins checkpatch kernel-doc userspace charts selftests
+# stories validate latency dkms tutorial debug (default: all of them; "deb", the
 # Debian packages installed, upgraded and removed in a VM on 6.1 and 6.12,
 # takes about an hour under TCG and runs with "make check-docs").  "debug" builds the
 # module for the debug kernel (KASAN, lockdep, kmemleak, DEBUG_ATOMIC_SLEEP;
@@ -176,6 +176,33 @@ stories_on() {
 	grep -q '^story ' "$log" || bad "stories on $k: none told (log: $log)"
 }
 
+# scripts/chart-check.sh: the charts of the recorded stories and of a
+# 10,000-process storm in headless Chromium; each chart counts.
+charts() {
+	local log=$LOGS/charts.log
+	scripts/chart-check.sh > "$log" 2>&1
+	grep -E '^FAIL: |^    chart-check: .*(FAIL|rendered)' "$log"
+	pass=$((pass + $(grep -c '^PASS: ' "$log")))
+	fail=$((fail + $(grep -c '^FAIL: ' "$log")))
+	grep -q '^PASS: chart ' "$log" || bad "charts: none checked (log: $log)"
+}
+
+# The charts the reader story "chart" made in the VM on kernel $1,
+# checked here (Chromium runs on the host): each counts.
+vm_charts() {
+	local k=$1 dir=$ROOT/build/vm-out/stories-$1 log
+	log=$LOGS/charts-$k.log
+	set -- "$dir"/chart-*.txt
+	if [ ! -f "$1" ]; then
+		bad "charts on $k: the VM made none (story chart)"
+		return
+	fi
+	scripts/chart-check.sh -o "build/charts/vm-$k" "$@" > "$log" 2>&1
+	grep -E '^FAIL: |^    chart-check: .*(FAIL|rendered)' "$log"
+	pass=$((pass + $(grep -c '^PASS: ' "$log")))
+	fail=$((fail + $(grep -c '^FAIL: ' "$log")))
+}
+
 run_step() {
 	case $1 in
 	deps)	step "install-deps" sh scripts/install-deps.sh
@@ -195,6 +222,7 @@ run_step() {
 		step "userspace build" make -C userspace
 		step "userspace test" userspace_test
 		step "userspace fuzz-short" make -C userspace fuzz-short ;;
+	charts)	charts ;;
 	selftests)
 		step "selftests build" make -C selftests
 		for k in $KVERS; do
@@ -244,6 +272,7 @@ run_step() {
 			bad "stories: the reader does not build"
 		for k in $KVERS; do
 			stories_on "$k"
+			vm_charts "$k"
 		done ;;
 	*)	echo "check.sh: unknown step $1" >&2; exit 2 ;;
 	esac
@@ -297,8 +326,8 @@ main() {
 		# Built before the background run starts, which uses them.
 		make -s -C selftests > /dev/null 2>&1
 		debug_start
-		for s in pins checkpatch kernel-doc userspace selftests stories \
-			validate latency dkms tutorial; do
+		for s in pins checkpatch kernel-doc userspace charts selftests \
+			stories validate latency dkms tutorial; do
 			run_step "$s"
 		done
 		debug_collect

@@ -12,7 +12,8 @@ linux-headers-6.12-amd64 linux-image-6.12-amd64
 linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64
 qemu-system-x86 busybox-static bpftrace linux-source-6.12
 clang dkms forkstat auditd trace-cmd rt-tests
-debhelper dh-dkms lintian"
+debhelper dh-dkms lintian
+chromium"
 
 # Optional: the debug kernel (KASAN, lockdep, ...) packaged next to the
 # project, see ../shared/kernels/README.md.  Installed when present.

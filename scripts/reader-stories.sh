@@ -20,6 +20,12 @@
 #   record     lifecycle -r (the binary stream) gives the same JSON as the
 #              text for every record so far; a recording made with
 #              -f --new -r holds a shell's exit code
+#   chart      a double-fork daemon adopted by init, then "lifecycle
+#              chart" live from the module (chart-live.txt.html) with the
+#              log captured right after it (chart-live.txt), and the
+#              Perfetto trace through tests/tef_check.py; Chromium runs on
+#              the host: check.sh runs scripts/chart-check.sh on them
+#              after the VM (they are kept with -o)
 #   reuse      two processes given the same pid (ns_last_pid): the
 #              records, the timeline and lifecycle story tell them apart
 #   summary    lifecycle summary -p PARENT (--json) of a known workload: a
@@ -41,7 +47,7 @@ CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
 [ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
-	summary follow-adopted
+	summary follow-adopted chart
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -346,6 +352,45 @@ story_record() {
 	result record ok
 }
 
+# A live chart and trace of a daemon's adoption; the browser checks them
+# on the host (scripts/chart-check.sh LOG, LOG.html next to it).
+story_chart() {
+	local p d n
+
+	echo "== story chart: lifecycle chart, live, after a daemon's adoption"
+	python3 selftests/stories/daemon.py 0.3 > "$T/chart.prog" 2>&1
+	cat "$T/chart.prog"
+	p=$(pid_of parent "$T/chart.prog")
+	d=$(pid_of daemon "$T/chart.prog")
+	if [ -z "$p" ] || [ -z "$d" ] || ! wait_reaped "$d"; then
+		result chart "the daemon did not run or was not reaped"
+		return
+	fi
+	$L chart -o "$T/chart-live.txt.html" &&
+		cat /proc/lifecycle > "$T/chart-live.txt" &&
+		$L --perfetto -o "$T/chart-live.json" || {
+		result chart "lifecycle chart or --perfetto failed"
+		return
+	}
+	n=$(grep -c '<g class="row"' "$T/chart-live.txt.html")
+	echo "chart: $n rows, $(wc -c < "$T/chart-live.txt.html") bytes;" \
+	     "adoptions: $(grep -c '<line class="ad"' "$T/chart-live.txt.html")"
+	grep -q "<line class=\"ad\"[^>]*data-reason=\"init\"" \
+		"$T/chart-live.txt.html" || {
+		result chart "no adoption arrow by init in the chart"
+		return
+	}
+	grep -q "data-k=\"$d@" "$T/chart-live.txt.html" || {
+		result chart "no row for the daemon $d"
+		return
+	}
+	python3 userspace/tests/tef_check.py "$T/chart-live.json" || {
+		result chart "the Perfetto trace fails tef_check"
+		return
+	}
+	result chart ok
+}
+
 for s in "$@"; do
 	case $s in
 	seed)	run_story seed python3 selftests/seed/fork-and-exec.py ;;
@@ -356,6 +401,7 @@ for s in "$@"; do
 	follow-adopted) story_follow_adopted ;;
 	story)	story_story ;;
 	record)	story_record ;;
+	chart)	story_chart ;;
 	reuse)	story_reuse ;;
 	summary) story_summary ;;
 	*)	result "$s" "unknown story" ;;

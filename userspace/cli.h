@@ -37,6 +37,9 @@ struct opts {
 	unsigned long long max_bytes;	/* --max-bytes, or 0: the default */
 	unsigned long max_files;	/* --max-files, or 0: the default */
 	bool journal;		/* --journal */
+	const char *output;	/* -o FILE: chart, --perfetto, --dot */
+	bool perfetto;		/* --perfetto */
+	bool dot;		/* tree --dot */
 };
 
 /*
@@ -55,6 +58,8 @@ enum lc_record_opt {
 	OPT_MAX_BYTES,
 	OPT_MAX_FILES,
 	OPT_JOURNAL,
+	OPT_PERFETTO,
+	OPT_DOT,
 };
 
 /* --rotate's defaults: 8 files of 16 MiB */
@@ -78,6 +83,7 @@ int cmd_tree(struct opts *o);
 int cmd_stats(struct opts *o);
 int cmd_summary(struct opts *o);
 int cmd_story(struct opts *o);
+int cmd_chart(struct opts *o);
 int cmd_raw(struct opts *o);
 /* rotate.c and journal.c */
 int record_opt(struct opts *o, int c, const char *arg);

@@ -352,6 +352,24 @@ void jw_int(struct jw *w, long long v)
 	jw_raw_int(w, v);
 }
 
+/**
+ * jw_milli() - a number given in thousandths, with three decimals
+ * @w: the writer
+ * @v: the value times 1000 (ns for a value in µs)
+ */
+void jw_milli(struct jw *w, long long v)
+{
+	unsigned long long u = v < 0 ? -(unsigned long long)v :
+					 (unsigned long long)v;
+	char tmp[32];
+	int n;
+
+	jw_sep(w);
+	n = snprintf(tmp, sizeof(tmp), "%s%llu.%03llu", v < 0 ? "-" : "",
+		     u / 1000, u % 1000);
+	jw_put(w, tmp, n);
+}
+
 void jw_bool(struct jw *w, bool v)
 {
 	jw_sep(w);

@@ -63,6 +63,8 @@ void jw_end_array(struct jw *w);
 void jw_name(struct jw *w, const char *name);
 void jw_string(struct jw *w, const char *s);
 void jw_int(struct jw *w, long long v);
+/* v / 1000 with three decimals: µs from ns */
+void jw_milli(struct jw *w, long long v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 

@@ -37,6 +37,8 @@ static const char usage_text[] =
 "       lifecycle summary [OPTIONS]       counts, zombies, orphans, signal\n"
 "                                         deaths, shortest and longest lives\n"
 "       lifecycle stats [OPTIONS]         show the module's counters\n"
+"       lifecycle chart [-p PID] -o FILE  the story as an HTML chart\n"
+"       lifecycle --perfetto -o FILE      the story as a Perfetto trace\n"
 "\n"
 "Options:\n"
 "  -i, --input FILE   read FILE instead of " LC_PROC_PATH " (or the\n"
@@ -63,6 +65,9 @@ static const char usage_text[] =
 "      --max-bytes N  --rotate: at most N bytes a file (K, M, G; 16M)\n"
 "      --max-files K  --rotate: delete the oldest beyond K files (8)\n"
 "      --journal      each record to the systemd journal (LIFECYCLE_*)\n"
+"  -o, --output FILE  chart, --perfetto, tree --dot: write FILE, not stdout\n"
+"      --perfetto     the story as Trace Event Format JSON (ui.perfetto.dev)\n"
+"      --dot          tree: a Graphviz graph (creator and adoption edges)\n"
 "  -T, --wall         TIME as wall-clock time of day (HH:MM:SS.usec)\n"
 "      --strict       stop at the first damaged line or event\n"
 "      --color WHEN   auto (the default), always or never\n"
@@ -90,7 +95,10 @@ static const char usage_text[] =
 "  lifecycle tree -a -i rec.bin     # the tree a recording tells, with argv\n"
 "  lifecycle story 4170             # birth to reap, ancestors, descendants\n"
 "  lifecycle summary -i rec.bin     # what a recording holds, in lists\n"
-"  lifecycle stats --json           # counters as one JSON object\n";
+"  lifecycle stats --json           # counters as one JSON object\n"
+"  lifecycle chart -i rec.bin -o story.html   # open it in a browser\n"
+"  lifecycle --perfetto -o trace.json # open it in ui.perfetto.dev\n"
+"  lifecycle tree --dot | dot -Tsvg > tree.svg\n";
 
 /* tree's and the filter's long options */
 enum { OPT_ALIVE = 0x200, OPT_ONLY };
@@ -119,6 +127,9 @@ static const struct option longopts[] = {
 	{ "groups", no_argument, NULL, 'g' },
 	{ "alive", no_argument, NULL, OPT_ALIVE },
 	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "output", required_argument, NULL, 'o' },
+	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
+	{ "dot", no_argument, NULL, OPT_DOT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -257,6 +268,17 @@ static int one_opt(struct opts *o, int c, char *arg)
 		break;
 	case 'C':
 		return set_color(o, arg);
+	case 'o':
+		if (!*arg)
+			return usage_error("-o: an empty file name%s", "");
+		o->output = arg;
+		break;
+	case OPT_PERFETTO:
+		o->perfetto = true;
+		break;
+	case OPT_DOT:
+		o->dot = true;
+		break;
 	case 'V':
 		printf("lifecycle %s (record format %d)\n", LC_VERSION,
 		       LC_FORMAT_VERSION);
@@ -274,7 +296,7 @@ static int scan_opts(struct opts *o, int argc, char **argv)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVhag", longopts,
+	while ((c = getopt_long(argc, argv, "+i:fNjp:c:e:t:rTVhago:", longopts,
 				NULL)) != -1) {
 		ret = one_opt(o, c, optarg);
 		if (ret)
@@ -328,7 +350,8 @@ static int positional(struct opts *o, const char *cmd, char **argv)
 static int parse_args(struct opts *o, int argc, char **argv, const char **cmd)
 {
 	static const char *const cmds[] = {
-		"run", "tree", "stats", "story", "summary"
+		"run", "tree", "stats", "story", "summary",
+		"chart",
 	};
 	size_t i;
 	int ret;
@@ -370,8 +393,41 @@ static bool utf8_locale(void)
 	return cs && (strcasestr(cs, "UTF-8") || strcasestr(cs, "utf8"));
 }
 
+/* chart, --perfetto and tree --dot: their options, and -o */
+static int pictures(struct opts *o, const char *cmd)
+{
+	bool chart = !strcmp(cmd, "chart") || o->perfetto;
+
+	if (o->dot && strcmp(cmd, "tree"))
+		return usage_error("--dot is for tree%s", "");
+	if (o->perfetto && *cmd && strcmp(cmd, "chart"))
+		return usage_error("--perfetto: no command, or chart%s", "");
+	if (o->output && !chart && !o->dot)
+		return usage_error("-o is for chart, --perfetto and tree --dot%s",
+				   "");
+	if (o->dot && o->json)
+		return usage_error("tree: --dot or --json%s", "");
+	if (chart && (o->follow || o->tail || o->json || o->raw || o->wall ||
+		      o->filter.ncomms || o->filter.events || o->journal ||
+		      o->rotate_dir))
+		return usage_error("chart and --perfetto draw whole processes of the whole log: only -i, -p, -o and --strict%s",
+				   "");
+	if (o->output && !freopen(o->output, "w", stdout)) {
+		fprintf(stderr, "lifecycle: %s: %s\n", o->output,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static int dispatch(struct opts *o, const char *cmd)
 {
+	int ret = pictures(o, cmd);
+
+	if (ret)
+		return ret;
+	if (!strcmp(cmd, "chart") || o->perfetto)
+		return cmd_chart(o);
 	if ((o->journal || o->rotate_dir) && (*cmd || o->json ||
 					      (o->journal && o->raw)))
 		return usage_error("--journal and --rotate record: no command, -j, or both%s",

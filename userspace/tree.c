@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "dot.h"
 #include "input.h"
 #include "jsonw.h"
 #include "lineage.h"
@@ -595,6 +596,11 @@ int cmd_tree(struct opts *o)
 	if (ret < 0) {
 		lineage_free(&l);
 		return 1;
+	}
+	if (o->dot) {	/* Graphviz: dot.c */
+		shown = dot_write(&l, root) ? 1 : 0;
+		lineage_free(&l);
+		return shown ? shown : ret;
 	}
 	if (tree_setup(&t, &l, o) || (o->tree_alive && keep_alive(&t))) {
 		fprintf(stderr, "lifecycle: out of memory\n");
