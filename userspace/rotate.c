@@ -102,7 +102,7 @@ static int opt_error(const char *fmt, const char *arg)
 }
 
 /**
- * record_opt() - the options of the recorders (rotate.c, journal.c)
+ * record_opt() - the options of the recorders (rotation and journal)
  * @o: the options so far
  * @c: getopt_long()'s value for it (enum lc_record_opt)
  * @arg: its argument, or NULL
