@@ -25,6 +25,8 @@
 #              formatting anywhere; its CPU is counted
 #   lc-follow  lifecycle + the reader following: lifecycle -f --new --json
 #              to a file in tmpfs (binary stream, JSON made in userspace)
+#   lc-text    lifecycle + the reader following: lifecycle -f --new, the
+#              text timeline, to a file in tmpfs
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -68,7 +70,7 @@ THREAD_OPS=${THREAD_OPS:-$((OPS * 10))}
 ops_of() {
 	if [ "$1" = thread ]; then echo "$THREAD_OPS"; else echo "$OPS"; fi
 }
-CONFIGS=${CONFIGS:-none lc lc-reader lc-record lc-follow lc-track lc-nosig ftrace bpftrace forkstat auditd}
+CONFIGS=${CONFIGS:-none lc lc-reader lc-record lc-follow lc-text lc-track lc-nosig ftrace bpftrace forkstat auditd}
 MODES=${MODES:-fork exec spawn thread storm}
 BPF_CYCLES=${BPF_CYCLES:-$CYCLES}
 WALL=${WALL:-1}
@@ -130,12 +132,12 @@ setup() {
 		"$FOLLOW" -o /tmp/follow.out 2> /tmp/follow.err &
 		TOOL_PID=$! TOOLS=$!
 		wait_for 60 grep -q ready /tmp/follow.err ;;
-	lc-record|lc-follow)
-		if [ "$1" = lc-record ]; then
-			"$READER" -f --new -r > /tmp/reader.out &
-		else
-			"$READER" -f --new --json > /tmp/reader.out &
-		fi
+	lc-record|lc-follow|lc-text)
+		case $1 in
+		lc-record) "$READER" -f --new -r > /tmp/reader.out & ;;
+		lc-follow) "$READER" -f --new --json > /tmp/reader.out & ;;
+		lc-text) "$READER" -f --new > /tmp/reader.out & ;;
+		esac
 		TOOL_PID=$! TOOLS=$!
 		# following once its open file shows in the stats
 		wait_for 60 grep -q "_tgid $TOOL_PID\$" $DBG/stats ;;
@@ -187,7 +189,7 @@ teardown() {
 	lc-reader)
 		kill -TERM "$TOOL_PID"; wait "$TOOL_PID" || true
 		sed -n 's/^lcfollow: \([0-9]*\) bytes.*/\1/p' /tmp/follow.err > /tmp/follow.bytes ;;
-	lc-record|lc-follow)
+	lc-record|lc-follow|lc-text)
 		kill -INT "$TOOL_PID"; wait "$TOOL_PID" || true ;;
 	lc-track)
 		echo "track off" > $DBG/control ;;

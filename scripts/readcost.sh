@@ -18,8 +18,12 @@
 # an empty log) / records, the median of 3 runs, from bash's "time" (ms,
 # so use enough records); wakeups are not in it (nothing waits), only
 # the read path.  Compare builds with it: same boot, same workload.
+# READERS="A B ..." (more reader binaries than userspace/lifecycle) times
+# json and timeline for each of them, in the same boot, on the same
+# recording (the first module's).
 #
 #   scripts/readcost.sh build/kmod/KVER/module/lifecycle.ko other.ko
+#   READERS="old/lifecycle userspace/lifecycle" scripts/readcost.sh
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +58,11 @@ if [ "${GUEST:-}" = 1 ]; then
 	L=$W/lifecycle
 	mkdir -p $W
 	cp build/bench/lcwork build/bench/lctrue userspace/lifecycle $W/
+	nr=0
+	for rd in $READERS; do
+		nr=$((nr + 1))
+		cp "$rd" $W/reader$nr
+	done
 	echo 0 > /proc/sys/kernel/randomize_va_space
 	for mod in "$@"; do
 		insmod "$mod" log_size=65536
@@ -79,6 +88,21 @@ if [ "${GUEST:-}" = 1 ]; then
 			eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
 			echo "readcost: $mod $r $n $(((b - a) / n))"
 		done
+		# the other readers, on this module's recording
+		for ((k = 1; k <= nr; k++)); do
+			R=$W/reader$k
+			for i in 1 2 3; do
+				e_json[$i]=$(t sh -c "$R --json -i $W/empty.bin > $W/j")
+				e_tl[$i]=$(t sh -c "$R -i $W/empty.bin > $W/l")
+				f_json[$i]=$(t sh -c "$R --json -i $W/r.bin > $W/j")
+				f_tl[$i]=$(t sh -c "$R -i $W/r.bin > $W/l")
+			done
+			rd=$(echo $READERS | cut -d' ' -f$k)
+			for r in json tl; do
+				eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
+				echo "readcost: $rd $r $n $(((b - a) / n))"
+			done
+		done
 		rmmod lifecycle
 	done
 	exit 0
@@ -90,5 +114,5 @@ for m in "$@"; do
 	[ -f "$m" ] || { echo "readcost.sh: no $m" >&2; exit 1; }
 done
 scripts/vm.sh --icount -M -k "$KVER" -t 3600 -- \
-	"GUEST=1 scripts/readcost.sh -k $KVER -n $OPS $*" |
+	"GUEST=1 READERS='${READERS:-}' scripts/readcost.sh -k $KVER -n $OPS $*" |
 	grep '^readcost:' | awk '{ printf "%-60s %-9s %6d records %6d instructions/record\n", $2, $3, $4, $5 }'

@@ -44,6 +44,21 @@ void sb_add(struct sb *b, const char *fmt, ...)
 		b->len = sizeof(b->buf) - 1;
 }
 
+void sb_str(struct sb *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+void sb_num(struct sb *b, long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *t;
+
+	t = lc_dec(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v);
+	if (v < 0)
+		*--t = '-';
+	sb_put(b, t, end - t);
+}
+
 /*
  * A printable character of more than one byte: no C1 control, no
  * bidirectional override or isolate (they would reorder the line).
@@ -134,7 +149,12 @@ size_t sb_width(const struct sb *b)
 	int n;
 
 	while (*p) {
-		n = *p >= 0x80 ? lc_utf8_len(p) : 1;
+		if (*p < 0x80) {	/* escapes and plain ASCII: one each */
+			w++;
+			p++;
+			continue;
+		}
+		n = lc_utf8_len(p);
 		if (!n)
 			n = 1;
 		cp = n > 1 ? lc_utf8_cp(p, n) : *p;
@@ -146,22 +166,31 @@ size_t sb_width(const struct sb *b)
 
 void sb_dur(struct sb *b, long long ns)
 {
-	if (ns < 1000)
-		sb_add(b, "%lld ns", ns);
-	else if (ns < 1000000)
-		sb_add(b, "%lld us", ns / 1000);
-	else if (ns < 10000000000LL)
-		sb_add(b, "%lld ms", ns / 1000000);
-	else
-		sb_add(b, "%lld.%03lld s", ns / 1000000000,
-		       ns / 1000000 % 1000);
+	char tmp[8], *t;
+
+	if (ns < 1000) {
+		sb_num(b, ns);
+		sb_str(b, " ns");
+	} else if (ns < 1000000) {
+		sb_num(b, ns / 1000);
+		sb_str(b, " us");
+	} else if (ns < 10000000000LL) {
+		sb_num(b, ns / 1000000);
+		sb_str(b, " ms");
+	} else {
+		sb_num(b, ns / 1000000000);
+		t = lc_dec(tmp + sizeof(tmp), ns / 1000000 % 1000 + 1000);
+		*t = '.';		/* over the 1 of 1xyz */
+		sb_put(b, t, 4);
+		sb_str(b, " s");
+	}
 }
 
 static void sb_sig(struct sb *b, long long sig)
 {
 	char name[32];
 
-	sb_add(b, "%s", sig_format(name, sizeof(name), sig));
+	sb_str(b, sig_format(name, sizeof(name), sig));
 }
 
 /* " (bash)" or " (bash, exited)" when the process is known */
@@ -171,11 +200,11 @@ static void sb_who(struct tl_line *l, long long tgid, bool say_exited)
 
 	if (!e || !e->comm[0])
 		return;
-	sb_add(l->d, " (");
+	sb_str(l->d, " (");
 	sb_safe(l->d, e->comm, false);
 	if (say_exited && (e->flags & SEEN_EXIT))
-		sb_add(l->d, ", exited");
-	sb_add(l->d, ")");
+		sb_str(l->d, ", exited");
+	sb_str(l->d, ")");
 }
 
 const char *tl_arrow(const struct tl *t)
@@ -188,13 +217,18 @@ static void d_fork(struct tl_line *l)
 	const struct lc_entry *r = l->r;
 	bool thread = r->fork.thread == 1;
 
-	sb_add(l->d, "child %lld%s of %lld", r->pid,
-	       thread ? " (thread)" : r->fork.vfork == 1 ? " (vfork)" : "",
-	       thread ? r->tgid : r->ppid);
-	if (r->fork.creator_pid != r->fork.creator_tgid)
-		sb_add(l->d, ", created by thread %lld", r->fork.creator_pid);
-	else if (!thread && r->fork.creator_tgid != r->ppid)
-		sb_add(l->d, ", created by %lld", r->fork.creator_tgid);
+	sb_str(l->d, "child ");
+	sb_num(l->d, r->pid);
+	sb_str(l->d, thread ? " (thread) of " :
+		     r->fork.vfork == 1 ? " (vfork) of " : " of ");
+	sb_num(l->d, thread ? r->tgid : r->ppid);
+	if (r->fork.creator_pid != r->fork.creator_tgid) {
+		sb_str(l->d, ", created by thread ");
+		sb_num(l->d, r->fork.creator_pid);
+	} else if (!thread && r->fork.creator_tgid != r->ppid) {
+		sb_str(l->d, ", created by ");
+		sb_num(l->d, r->fork.creator_tgid);
+	}
 }
 
 static void d_exec(struct tl_line *l)
@@ -204,20 +238,24 @@ static void d_exec(struct tl_line *l)
 	const char *s = a->buf;
 	int i;
 
-	sb_add(l->d, "exec ");
+	sb_str(l->d, "exec ");
 	sb_safe(l->d, r->exec.filename.null ? "?" : r->exec.filename.s, 1);
 	if (r->exec.filename_trunc == 1)
-		sb_add(l->d, "...");
+		sb_str(l->d, "...");
 	if (!a->null) {
-		sb_add(l->d, " [");
+		sb_str(l->d, " [");
 		for (i = 0; i < a->argc; i++, s += strlen(s) + 1) {
-			sb_add(l->d, i ? " " : "");
+			if (i)
+				sb_str(l->d, " ");
 			sb_safe(l->d, s, true);
 		}
-		sb_add(l->d, "%s]", r->exec.argv_trunc == 1 ? " ..." : "");
+		sb_str(l->d, r->exec.argv_trunc == 1 ? " ...]" : "]");
 	}
-	if (r->exec.old_pid != LC_NONE && r->exec.old_pid != r->pid)
-		sb_add(l->d, " (from thread %lld)", r->exec.old_pid);
+	if (r->exec.old_pid != LC_NONE && r->exec.old_pid != r->pid) {
+		sb_str(l->d, " (from thread ");
+		sb_num(l->d, r->exec.old_pid);
+		sb_str(l->d, ")");
+	}
 }
 
 static void d_reaped(struct tl_line *l, const struct lc_entry *rp)
@@ -225,22 +263,26 @@ static void d_reaped(struct tl_line *l, const struct lc_entry *rp)
 	const char *how = rp->reap.how ? rp->reap.how : "unknown";
 
 	if (!strcmp(how, "autoreap")) {
-		sb_add(l->d, "autoreaped");
+		sb_str(l->d, "autoreaped");
 		return;
 	}
-	sb_add(l->d, "zombie");
+	sb_str(l->d, "zombie");
 	if (rp->reap.zombie_ns != LC_NONE) {
-		sb_add(l->d, " ");
+		sb_str(l->d, " ");
 		sb_dur(l->d, rp->reap.zombie_ns);
 	}
 	if (!strcmp(how, "unknown") || rp->reap.reaper_tgid == LC_NONE) {
-		sb_add(l->d, " until reaped");
+		sb_str(l->d, " until reaped");
 		return;
 	}
-	sb_add(l->d, " until reaped by %lld", rp->reap.reaper_tgid);
+	sb_str(l->d, " until reaped by ");
+	sb_num(l->d, rp->reap.reaper_tgid);
 	sb_who(l, rp->reap.reaper_tgid, false);
-	if (strcmp(how, "wait"))
-		sb_add(l->d, " [%s]", how);
+	if (strcmp(how, "wait")) {
+		sb_str(l->d, " [");
+		sb_str(l->d, how);
+		sb_str(l->d, "]");
+	}
 }
 
 static void d_status(struct tl_line *l, long long code, long long sig,
@@ -251,13 +293,16 @@ static void d_status(struct tl_line *l, long long code, long long sig,
 		sig = (status & 0x7f) ? status & 0x7f : LC_NONE;
 	}
 	if (sig != LC_NONE && sig) {
-		sb_add(l->d, "killed by signal %lld (", sig);
+		sb_str(l->d, "killed by signal ");
+		sb_num(l->d, sig);
+		sb_str(l->d, " (");
 		sb_sig(l->d, sig);
-		sb_add(l->d, ")");
+		sb_str(l->d, ")");
 	} else if (code != LC_NONE) {
-		sb_add(l->d, "exit code %lld", code);
+		sb_str(l->d, "exit code ");
+		sb_num(l->d, code);
 	} else {
-		sb_add(l->d, "exit status unknown");
+		sb_str(l->d, "exit status unknown");
 	}
 }
 
@@ -266,16 +311,16 @@ static void d_exit(struct tl_line *l)
 	const struct lc_entry *r = l->r;
 
 	if (r->exit.group_dead == 0)
-		sb_add(l->d, "thread ");
+		sb_str(l->d, "thread ");
 	d_status(l, r->exit.code, r->exit.signal, r->exit.status);
 	if (r->exit.core == 1)
-		sb_add(l->d, ", core dumped");
+		sb_str(l->d, ", core dumped");
 	if (r->exit.age_ns != LC_NONE) {
-		sb_add(l->d, " after ");
+		sb_str(l->d, " after ");
 		sb_dur(l->d, r->exit.age_ns);
 	}
 	if (l->reap) {
-		sb_add(l->d, "; ");
+		sb_str(l->d, "; ");
 		d_reaped(l, l->reap);
 	}
 }
@@ -287,36 +332,39 @@ static void d_reparent(struct tl_line *l)
 	long long born = e && e->parent >= 0 ? e->parent : r->reparent.old_ppid;
 	bool init = r->reparent.reason && !strcmp(r->reparent.reason, "init");
 
-	sb_add(l->d, "adopted by %s%lld", init ? "init (" : "subreaper ",
-	       r->reparent.new_ppid);
+	sb_str(l->d, init ? "adopted by init (" : "adopted by subreaper ");
+	sb_num(l->d, r->reparent.new_ppid);
 	if (init)
-		sb_add(l->d, ")");
+		sb_str(l->d, ")");
 	else
 		sb_who(l, r->reparent.new_ppid, false);
-	sb_add(l->d, "; born of %lld", born);
+	sb_str(l->d, "; born of ");
+	sb_num(l->d, born);
 	sb_who(l, born, true);
 	if (born != r->reparent.old_ppid) {
-		sb_add(l->d, ", left %lld", r->reparent.old_ppid);
+		sb_str(l->d, ", left ");
+		sb_num(l->d, r->reparent.old_ppid);
 		sb_who(l, r->reparent.old_ppid, true);
 	}
 	if (r->reparent.zombie == 1)
-		sb_add(l->d, "; already a zombie");
+		sb_str(l->d, "; already a zombie");
 }
 
 static void d_signal(struct tl_line *l)
 {
 	const struct lc_entry *r = l->r;
 
-	sb_add(l->d, "signal ");
+	sb_str(l->d, "signal ");
 	sb_sig(l->d, r->sig.signal);
 	if (r->sig.sender_pid == 0 || r->sig.sender_pid == LC_NONE) {
-		sb_add(l->d, " from the kernel");
+		sb_str(l->d, " from the kernel");
 	} else {
-		sb_add(l->d, " from %lld", r->sig.sender_tgid);
+		sb_str(l->d, " from ");
+		sb_num(l->d, r->sig.sender_tgid);
 		sb_who(l, r->sig.sender_tgid, false);
 	}
-	sb_add(l->d, "%s: %s", r->sig.group == 1 ? " to the group" : "",
-	       r->sig.result ? r->sig.result : "?");
+	sb_str(l->d, r->sig.group == 1 ? " to the group: " : ": ");
+	sb_str(l->d, r->sig.result ? r->sig.result : "?");
 }
 
 static void d_stop(struct tl_line *l)
@@ -324,16 +372,16 @@ static void d_stop(struct tl_line *l)
 	const struct lc_entry *r = l->r;
 
 	if (r->type == LC_EV_CONT) {
-		sb_add(l->d, "continued");
+		sb_str(l->d, "continued");
 	} else {
-		sb_add(l->d, "stopped");
+		sb_str(l->d, "stopped");
 		if (r->stop.signal != LC_NONE && r->stop.signal) {
-			sb_add(l->d, " by ");
+			sb_str(l->d, " by ");
 			sb_sig(l->d, r->stop.signal);
 		}
 	}
 	if (r->stop.ptrace == 1)
-		sb_add(l->d, " (ptrace)");
+		sb_str(l->d, " (ptrace)");
 }
 
 static char letter(long long c)
@@ -348,7 +396,7 @@ static void d_state(struct tl_line *l)
 	sb_add(l->d, "state %c %s %c", letter(r->state.from), tl_arrow(l->t),
 	       letter(r->state.to));
 	if (r->state.prev_ns != LC_NONE) {
-		sb_add(l->d, " after ");
+		sb_str(l->d, " after ");
 		sb_dur(l->d, r->state.prev_ns);
 	}
 }
@@ -362,14 +410,21 @@ static void d_other(struct tl_line *l)
 		d_reaped(l, r);
 		break;
 	case LC_EV_SETSID:
-		sb_add(l->d, "setsid: new session %lld", r->setsid.sid);
+		sb_str(l->d, "setsid: new session ");
+		sb_num(l->d, r->setsid.sid);
 		break;
 	case LC_EV_SETPGID:
-		sb_add(l->d, "setpgid: %lld %s %lld", r->setpgid.old_pgid,
-		       tl_arrow(l->t), r->setpgid.pgid);
+		sb_str(l->d, "setpgid: ");
+		sb_num(l->d, r->setpgid.old_pgid);
+		sb_str(l->d, " ");
+		sb_str(l->d, tl_arrow(l->t));
+		sb_str(l->d, " ");
+		sb_num(l->d, r->setpgid.pgid);
 		break;
 	case LC_EV_LOST:
-		sb_add(l->d, "lost %lld records", r->lost.count);
+		sb_str(l->d, "lost ");
+		sb_num(l->d, r->lost.count);
+		sb_str(l->d, " records");
 		break;
 	default:
 		break;

@@ -18,7 +18,19 @@ struct sb {
 	bool utf8;		/* valid UTF-8 may be written as it is */
 };
 
+/* an empty buffer, without clearing its bytes */
+static inline void sb_start(struct sb *b, bool utf8)
+{
+	b->len = 0;
+	b->buf[0] = '\0';
+	b->utf8 = utf8;
+}
+
 __printf(2, 3) void sb_add(struct sb *b, const char *fmt, ...);
+/* the bytes of s as they are (no printf: the timeline's fast path) */
+void sb_str(struct sb *b, const char *s);
+/* v in decimal */
+void sb_num(struct sb *b, long long v);
 /*
  * printable ASCII as is (and valid UTF-8 when b->utf8), the rest as
  * \xHH; quote args with spaces

@@ -279,6 +279,39 @@ void jw_string(struct jw *w, const char *s)
 }
 
 /**
+ * lc_dec() - a number in decimal, written backwards, two digits at a time
+ * @end: one past the last byte the digits may take (at least 20 before it)
+ * @v: the number
+ *
+ * Return: where the digits start (they end at @end; no NUL).
+ */
+char *lc_dec(char *end, unsigned long long v)
+{
+	static char pairs[200];		/* "00" to "99", made once */
+	char *t = end;
+	unsigned int i;
+
+	if (!pairs[1]) {
+		for (i = 0; i < 100; i++) {
+			pairs[2 * i] = '0' + i / 10;
+			pairs[2 * i + 1] = '0' + i % 10;
+		}
+	}
+	while (v >= 100) {
+		t -= 2;
+		memcpy(t, pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		t -= 2;
+		memcpy(t, pairs + v * 2, 2);
+	} else {
+		*--t = '0' + v;
+	}
+	return t;
+}
+
+/**
  * jw_raw_int() - a number, two digits per division (a record has twenty)
  * @w: the writer
  * @v: the number
@@ -289,29 +322,9 @@ void jw_string(struct jw *w, const char *s)
  */
 void jw_raw_int(struct jw *w, long long v)
 {
-	static char pairs[200];		/* "00" to "99", made once */
-	char tmp[48], *end = tmp + 24, *t = end;
-	unsigned long long u = v < 0 ? -(unsigned long long)v :
-					 (unsigned long long)v;
-	unsigned int i;
+	char tmp[48], *end = tmp + 24, *t;
 
-	if (!pairs[1]) {
-		for (i = 0; i < 100; i++) {
-			pairs[2 * i] = '0' + i / 10;
-			pairs[2 * i + 1] = '0' + i % 10;
-		}
-	}
-	while (u >= 100) {
-		t -= 2;
-		memcpy(t, pairs + (u % 100) * 2, 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		t -= 2;
-		memcpy(t, pairs + u * 2, 2);
-	} else {
-		*--t = '0' + u;
-	}
+	t = lc_dec(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v);
 	if (v < 0)
 		*--t = '-';
 	if (sizeof(w->buf) - w->len < 24)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "describe.h"
+#include "jsonw.h"
 #include "timeline.h"
 
 static const char *const ev_color[LC_EV_COUNT] = {
@@ -141,37 +142,37 @@ static void put(struct line *l, const char *s, size_t n)
 	l->len += n;
 }
 
+/* n spaces (at most 40: the widest gap is 33), in one copy */
+static void pad(struct line *l, size_t n)
+{
+	static const char spaces[40] = "                                        ";
+
+	memcpy(l->buf + l->len, spaces, sizeof(spaces));
+	l->len += n;
+}
+
 /* s left-aligned in width columns (cols: the columns s takes) */
 static void put_left(struct line *l, const char *s, size_t n, size_t cols,
 		     size_t width)
 {
 	put(l, s, n);
-	for (; cols < width; cols++)
-		l->buf[l->len++] = ' ';
+	if (cols < width)
+		pad(l, width - cols);
 }
 
 /* s right-aligned in width bytes */
 static void put_right(struct line *l, const char *s, size_t n, size_t width)
 {
-	for (; n < width; width--)
-		l->buf[l->len++] = ' ';
+	if (n < width)
+		pad(l, width - n);
 	put(l, s, n);
-}
-
-/* v in decimal into the end of tmp; returns where it starts */
-static char *dec(char *end, unsigned long long v)
-{
-	do {
-		*--end = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	return end;
 }
 
 /* as "%-*lld " */
 static void put_num(struct line *l, long long v, size_t width)
 {
-	char tmp[24], *s = dec(tmp + sizeof(tmp), v < 0 ? -v : v);
+	char tmp[24], *s = lc_dec(tmp + sizeof(tmp), v < 0 ?
+				    -(unsigned long long)v : (unsigned long long)v);
 
 	if (v < 0)
 		*--s = '-';
@@ -206,9 +207,9 @@ static void print_time(struct tl *t, struct line *l, long long ts)
 		t->t0 = ts;
 	d = ts - t->t0;
 	a = d < 0 ? -(unsigned long long)d : (unsigned long long)d;
-	s = dec(end, a / 1000000 % 1000 + 1000);	/* 1xyz: 3 digits */
+	s = lc_dec(end, a / 1000000 % 1000 + 1000);	/* 1xyz: 3 digits */
 	*s = '.';
-	s = dec(s, a / 1000000000);
+	s = lc_dec(s, a / 1000000000);
 	if (d < 0)
 		*--s = '-';
 	put_right(l, s, end - s, 10);
@@ -218,13 +219,15 @@ static void print_time(struct tl *t, struct line *l, long long ts)
 void tl_print(struct tl *t, const struct lc_entry *r,
 	      const struct lc_entry *reap)
 {
-	struct sb comm = { .utf8 = t->utf8 }, details = { .len = 0 };
+	struct sb comm, details;	/* 2 KiB: not cleared, only started */
 	const char *col = t->color ? ev_color[r->type] : NULL;
 	const char *ev = lc_event_name(r->type);
 	struct line l;
 
 	if (!t->header_done)
 		header(t);
+	sb_start(&comm, t->utf8);
+	sb_start(&details, t->utf8);
 	describe(t, r, reap, &details);
 	l.len = 0;
 	print_time(t, &l, r->ts_ns);
