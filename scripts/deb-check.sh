@@ -37,11 +37,15 @@ rc=0
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; rc=1; }
-# check NAME CMD...: one PASS/FAIL line
+# check NAME CMD...: one PASS/FAIL line, with the seconds CMD took
 check() {
-	local name=$1
+	local name=$1 t=$SECONDS
 	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
+	if "$@"; then
+		pass "$name ($((SECONDS - t)) s)"
+	else
+		fail "$name ($((SECONDS - t)) s)"
+	fi
 }
 
 guest() {
@@ -233,7 +237,8 @@ for k in "$@"; do
 		> "$D-$k.log" 2>&1
 	st=$?
 	tr -d '\r' < "$D-$k.log" | grep -E '^(PASS|FAIL): '
-	tr -d '\r' < "$D-$k.log" | grep -q '^PASS: ' || fail "no result from the VM on $k"
+	# not "tr | grep -q": with pipefail, tr's SIGPIPE would fail it
+	grep -q '^PASS: ' "$D-$k.log" || fail "no result from the VM on $k"
 	if [ "$st" = 0 ]; then
 		pass "VM on $k ($(($(date +%s) - start)) s)"
 	else
