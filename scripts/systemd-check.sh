@@ -23,8 +23,8 @@
 #     ts_ns) for every seq both recorded (seq 1 to the journal's last);
 #     journalctl LIFECYCLE_EVENT=exec finds as many execs as the files.
 # Then the guest powers off.  Prints PASS/FAIL lines; exits 1 on a
-# failure.  Takes about 10 minutes on a 2-CPU host (boot 1 with the DKMS
-# build in TCG about 8.5, boot 2 about 1), more on a loaded one.
+# failure.  Took 380 to 571 s on a 2-CPU host (boot 1, with the DKMS
+# build in TCG, 5 to 8.5 minutes; boot 2 about 1), more on a loaded one.
 # LC_DEB_NOBUILD=1 uses the packages already in build/deb/.
 set -uo pipefail
 
