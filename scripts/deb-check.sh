@@ -23,9 +23,9 @@
 #     /var/log/lifecycle.
 # So that DKMS builds once (in TCG, a build takes minutes), the guest
 # hides the other kernels' headers from it; scripts/dkms-check.sh builds
-# for every kernel.  A VM took 8 minutes on an idle 2-CPU host (6.1: two
-# DKMS builds in TCG, about 3 minutes each) and 32 with two other VMs
-# running (6.12).  Prints PASS/FAIL lines, each with its seconds; exits 1
+# for every kernel.  A VM took 8 to 10 minutes on an idle 2-CPU host
+# (two DKMS builds in TCG, 3 to 4.5 minutes each) and 32 with two other
+# VMs running.  Prints PASS/FAIL lines, each with its seconds; exits 1
 # on any failure.
 # LC_DEB_NOBUILD=1 uses the packages already in build/deb/.
 set -uo pipefail
