@@ -6,7 +6,9 @@
 # STEPs: deps build pins checkpatch kernel-doc userspace charts selftests
 # stories validate latency dkms tutorial debug (default: all of them; "deb", the
 # Debian packages installed, upgraded and removed in a VM on 6.1 and 6.12,
-# takes about an hour under TCG and runs with "make check-docs").  "debug" builds the
+# takes 8 to 32 minutes a kernel under TCG (idle or loaded host), and
+# "systemd", lifecycle-record.service in a VM that boots systemd twice on
+# 6.12, 7 to 10 minutes; both run with "make check-docs").  "debug" builds the
 # module for the debug kernel (KASAN, lockdep, kmemleak, DEBUG_ATOMIC_SLEEP;
 # install-deps installs it from ../shared/kernels when that is there) and
 # runs the selftests on it, with a kmemleak scan at the end; the default
@@ -245,6 +247,9 @@ run_step() {
 		selftests_on "$DEBUG_KVER" ;;
 	dkms)	step "dkms build (6.1, 6.12)" scripts/dkms-check.sh ;;
 	deb)	step "deb packages: build, lintian, install/upgrade/remove in VMs (6.1, 6.12)" scripts/deb-check.sh ;;
+	systemd)
+		step "systemd as PID 1: lifecycle-record.service from boot, journal = files (6.12)" \
+			scripts/systemd-check.sh ;;
 	validate)
 		for k in $KVERS; do
 			step "validate against bpftrace on $k" \
