@@ -51,11 +51,8 @@ void sb_str(struct sb *b, const char *s)
 
 void sb_num(struct sb *b, long long v)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *t;
+	char tmp[24], *end = tmp + sizeof(tmp), *t = lc_sdec(end, v);
 
-	t = lc_dec(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v);
-	if (v < 0)
-		*--t = '-';
 	sb_put(b, t, end - t);
 }
 

@@ -312,6 +312,23 @@ char *lc_dec(char *end, unsigned long long v)
 }
 
 /**
+ * lc_sdec() - a signed number in decimal, as lc_dec()
+ * @end: one past the last byte the digits may take (at least 21 before it)
+ * @v: the number
+ *
+ * Return: where the number (with its '-') starts.
+ */
+char *lc_sdec(char *end, long long v)
+{
+	char *t = lc_dec(end, v < 0 ? -(unsigned long long)v :
+				      (unsigned long long)v);
+
+	if (v < 0)
+		*--t = '-';
+	return t;
+}
+
+/**
  * jw_raw_int() - a number, two digits per division (a record has twenty)
  * @w: the writer
  * @v: the number
@@ -324,9 +341,7 @@ void jw_raw_int(struct jw *w, long long v)
 {
 	char tmp[48], *end = tmp + 24, *t;
 
-	t = lc_dec(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v);
-	if (v < 0)
-		*--t = '-';
+	t = lc_sdec(end, v);
 	if (sizeof(w->buf) - w->len < 24)
 		jw_flush(w);
 	memcpy(w->buf + w->len, t, 24);

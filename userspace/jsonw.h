@@ -51,6 +51,8 @@ static inline void jw_raw(struct jw *w, const void *s, size_t n)
 void jw_raw_int(struct jw *w, long long v);
 /* v's digits, ending at end; returns their start (no NUL) */
 char *lc_dec(char *end, unsigned long long v);
+/* the same for a signed v, with its '-' */
+char *lc_sdec(char *end, long long v);
 void jw_raw_string(struct jw *w, const char *s);
 
 int lc_utf8_len(const unsigned char *s);

@@ -171,11 +171,8 @@ static void put_right(struct line *l, const char *s, size_t n, size_t width)
 /* as "%-*lld " */
 static void put_num(struct line *l, long long v, size_t width)
 {
-	char tmp[24], *s = lc_dec(tmp + sizeof(tmp), v < 0 ?
-				    -(unsigned long long)v : (unsigned long long)v);
+	char tmp[24], *s = lc_sdec(tmp + sizeof(tmp), v);
 
-	if (v < 0)
-		*--s = '-';
 	put_left(l, s, tmp + sizeof(tmp) - s, tmp + sizeof(tmp) - s, width);
 	put(l, " ", 1);
 }
