@@ -53,6 +53,24 @@ median3() {
 	printf '%s\n' "$@" | sort -n | sed -n 2p
 }
 
+# userspace_cost NAME READER: READER's json and timeline of the recording
+# $W/r.bin ($n records), less the same of the empty one, per record
+userspace_cost() {
+	local i r a b
+	local -a e_json e_tl f_json f_tl
+
+	for i in 1 2 3; do
+		e_json[$i]=$(t sh -c "$2 --json -i $W/empty.bin > $W/j")
+		e_tl[$i]=$(t sh -c "$2 -i $W/empty.bin > $W/l")
+		f_json[$i]=$(t sh -c "$2 --json -i $W/r.bin > $W/j")
+		f_tl[$i]=$(t sh -c "$2 -i $W/r.bin > $W/l")
+	done
+	for r in json tl; do
+		eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
+		echo "readcost: $1 $r $n $(((b - a) / n))"
+	done
+}
+
 if [ "${GUEST:-}" = 1 ]; then
 	W=/tmp/r
 	L=$W/lifecycle
@@ -72,36 +90,22 @@ if [ "${GUEST:-}" = 1 ]; then
 		for i in 1 2 3; do
 			e_text[$i]=$(t sh -c "cat /proc/lifecycle > $W/t.txt")
 			e_rec[$i]=$(t sh -c "$L -r > $W/e.bin")
-			e_json[$i]=$(t sh -c "$L --json -i $W/empty.bin > $W/j")
-			e_tl[$i]=$(t sh -c "$L -i $W/empty.bin > $W/l")
 		done
 		$W/lcwork bench fork "$OPS" $W/lctrue > /dev/null
 		n=$(($(wc -l < /proc/lifecycle) - 1))
 		for i in 1 2 3; do
 			f_text[$i]=$(t sh -c "cat /proc/lifecycle > $W/t.txt")
 			f_rec[$i]=$(t sh -c "$L -r > $W/r.bin")
-			f_json[$i]=$(t sh -c "$L --json -i $W/r.bin > $W/j")
-			f_tl[$i]=$(t sh -c "$L -i $W/r.bin > $W/l")
 		done
-		[ "$(wc -l < $W/j)" = "$n" ] || echo "readcost: $n records, $(wc -l < $W/j) in JSON"
-		for r in text rec json tl; do
+		for r in text rec; do
 			eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
 			echo "readcost: $mod $r $n $(((b - a) / n))"
 		done
+		userspace_cost "$mod" $L
+		[ "$(wc -l < $W/j)" = "$n" ] || echo "readcost: note: $n records counted, $(wc -l < $W/j) in the recording"
 		# the other readers, on this module's recording
 		for ((k = 1; k <= nr; k++)); do
-			R=$W/reader$k
-			for i in 1 2 3; do
-				e_json[$i]=$(t sh -c "$R --json -i $W/empty.bin > $W/j")
-				e_tl[$i]=$(t sh -c "$R -i $W/empty.bin > $W/l")
-				f_json[$i]=$(t sh -c "$R --json -i $W/r.bin > $W/j")
-				f_tl[$i]=$(t sh -c "$R -i $W/r.bin > $W/l")
-			done
-			rd=$(echo $READERS | cut -d' ' -f$k)
-			for r in json tl; do
-				eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
-				echo "readcost: $rd $r $n $(((b - a) / n))"
-			done
+			userspace_cost "$(echo $READERS | cut -d' ' -f$k)" $W/reader$k
 		done
 		rmmod lifecycle
 	done
@@ -115,4 +119,5 @@ for m in "$@"; do
 done
 scripts/vm.sh --icount -M -k "$KVER" -t 3600 -- \
 	"GUEST=1 READERS='${READERS:-}' scripts/readcost.sh -k $KVER -n $OPS $*" |
-	grep '^readcost:' | awk '{ printf "%-60s %-9s %6d records %6d instructions/record\n", $2, $3, $4, $5 }'
+	grep '^readcost:' | awk '$2 == "note:" { sub(/^readcost: /, ""); print; next }
+	{ printf "%-60s %-9s %6d records %6d instructions/record\n", $2, $3, $4, $5 }'
