@@ -384,8 +384,15 @@ size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 	 * the first member, which FORTIFY_SOURCE would take for an overflow.
 	 */
 	dst = (char *)ev + LC_EVENT_HEADER_SIZE;
-	memcpy(dst, (const char *)r + offsetof(struct lc_record, fork), len);
-	memset(dst + len, 0, ids - LC_EVENT_HEADER_SIZE - len);
+	if (likely(r->type != LC_EV_EXEC)) {
+		/* a constant size: a few moves, not a call */
+		memcpy(dst, (const char *)r + offsetof(struct lc_record, fork),
+		       LC_SMALL_PAYLOAD);
+	} else {
+		memcpy(dst, (const char *)r + offsetof(struct lc_record, fork),
+		       len);
+		memset(dst + len, 0, ids - LC_EVENT_HEADER_SIZE - len);
+	}
 	memcpy((char *)ev + ids, &r->ids, sizeof(r->ids));
 	return size;
 }

@@ -199,6 +199,28 @@ static u64 lc_oldest(u64 head)
 	return max(first, lc_first);
 }
 
+/*
+ * The slot at *seq, under lc_log_lock: NULL at the end, or ERR_PTR(-EPIPE)
+ * with *lost set and *seq moved to the oldest retained record.
+ */
+static const struct lc_record *lc_slot(u64 *seq, u64 *lost)
+{
+	u64 first;
+
+	lockdep_assert_held(&lc_log_lock);
+	if (*seq < lc_first)
+		*seq = lc_first;
+	first = lc_oldest(lc_head);
+	if (*seq < first) {
+		*lost = first - *seq;
+		*seq = first;
+		return ERR_PTR(-EPIPE);
+	}
+	if (*seq >= lc_head)
+		return NULL;
+	return &lc_ring[*seq & lc_mask];
+}
+
 /**
  * lc_log_read() - copy out the record at a reader's cursor
  * @seq: the reader's cursor, advanced past what was read or lost
@@ -211,26 +233,66 @@ static u64 lc_oldest(u64 head)
  */
 int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost)
 {
+	const struct lc_record *r;
 	unsigned long flags;
-	u64 first;
 	int ret = 0;
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
-	if (*seq < lc_first)
-		*seq = lc_first;
-	first = lc_oldest(lc_head);
-	if (*seq < first) {
-		*lost = first - *seq;
-		*seq = first;
-		ret = -EPIPE;
-	} else if (*seq < lc_head) {
-		lc_copy_record(out, &lc_ring[*seq & lc_mask],
-			       lc_record_size(&lc_ring[*seq & lc_mask]));
+	r = lc_slot(seq, lost);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+	} else if (r) {
+		lc_copy_record(out, r, lc_record_size(r));
 		(*seq)++;
 		ret = 1;
 	}
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 	return ret;
+}
+
+/**
+ * lc_log_encode() - encode records at a reader's cursor straight from the
+ * ring, for a reader that sees pids as the log holds them
+ * @seq: the reader's cursor, advanced past what was taken, skipped or lost
+ * @buf: where the struct lc_event records go, 8-byte aligned
+ * @room: its size, at least one struct lc_event
+ * @uid: take only this uid's records (and lost ones); LC_ALL_UIDS for all
+ * @lost: as lc_log_read()
+ *
+ * The binary stream's fast path: no copy of the record in between, and one
+ * hold of the lock for up to LC_LOG_BATCH records (a bounded hold).
+ *
+ * Return: the bytes written to @buf; 0 at the end; -EAGAIN when a batch
+ * held nothing for @uid (call again); -EPIPE when records were lost.
+ */
+ssize_t lc_log_encode(u64 *seq, void *buf, size_t room, u32 uid, u64 *lost)
+{
+	const struct lc_record *r = NULL;
+	unsigned long flags;
+	size_t done = 0;
+	u64 at;
+	int n;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	for (n = 0; n < LC_LOG_BATCH && done + sizeof(struct lc_event) <= room;
+	     n++) {
+		at = *seq;
+		r = lc_slot(seq, lost);
+		if (IS_ERR_OR_NULL(r))
+			break;
+		(*seq)++;
+		if (uid == LC_ALL_UIDS || r->uid == uid ||
+		    r->type == LC_EV_LOST)
+			done += lc_encode(r, buf + done);
+	}
+	if (IS_ERR(r) && done)
+		*seq = at;	/* what was taken first; the loss next time */
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	if (done)
+		return done;
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	return r ? -EAGAIN : 0;
 }
 
 /**

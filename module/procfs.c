@@ -126,10 +126,18 @@ static size_t lc_stream_head(struct lc_reader *rd, char *buf, size_t room)
 	return scnprintf(buf, room, LC_HEADER_FMT, LC_FORMAT_VERSION, "-");
 }
 
+/* The uid whose records @rd sees, or LC_ALL_UIDS */
+static u32 lc_uid_seen(const struct lc_reader *rd)
+{
+	return rd->admin ? LC_ALL_UIDS :
+			   from_kuid_munged(&init_user_ns, rd->uid);
+}
+
 static bool lc_visible(const struct lc_reader *rd, const struct lc_record *r)
 {
-	return rd->admin || r->type == LC_EV_LOST ||
-	       r->uid == from_kuid_munged(&init_user_ns, rd->uid);
+	u32 uid = lc_uid_seen(rd);
+
+	return uid == LC_ALL_UIDS || r->type == LC_EV_LOST || r->uid == uid;
 }
 
 /*
@@ -140,6 +148,7 @@ static int lc_next_line(struct lc_reader *rd)
 {
 	char *line = rd->buf + rd->len;
 	size_t room = sizeof(rd->buf) - rd->len;
+	ssize_t n;
 	u64 lost;
 	int ret;
 
@@ -150,7 +159,20 @@ static int lc_next_line(struct lc_reader *rd)
 		return 1;
 	}
 	for (;;) {
-		ret = lc_log_read(&rd->seq, &rd->rec, &lost);
+		if (rd->binary && rd->ns == &init_pid_ns) {
+			/* no rewrite of pids: straight from the ring */
+			n = lc_log_encode(&rd->seq, line, room, lc_uid_seen(rd),
+					  &lost);
+			if (n > 0) {
+				rd->len += n;
+				return 1;
+			}
+			if (n == -EAGAIN)
+				continue;
+			ret = n;
+		} else {
+			ret = lc_log_read(&rd->seq, &rd->rec, &lost);
+		}
 		if (ret == 0)
 			return 0;
 		if (ret == -EPIPE) {

@@ -14,6 +14,9 @@
 #   json    lifecycle --json -i REC.bin            (userspace only: decode
 #                                                   and JSON, no module)
 #   timeline lifecycle -i REC.bin                  (userspace only)
+#   cat-bin, cat-json, cat-tl  cat of the recording, its JSON and its
+#                  timeline to another tmpfs file: what storing those
+#                  bytes costs with no reader logic at all (a floor)
 # Each figure is (CPU time, user and system, of the reader - the same on
 # an empty log) / records, the median of 3 runs, from bash's "time" (ms,
 # so use enough records); wakeups are not in it (nothing waits), only
@@ -71,6 +74,29 @@ userspace_cost() {
 	done
 }
 
+# store_cost NAME: the floor under a reader, storing bytes it already
+# has: cat of the recording ($W/r.bin), of its JSON ($W/j) and of its
+# timeline ($W/l) to another tmpfs file, less cat of an empty file, per
+# record (cat's own read from the page cache is in it: a reader of
+# /proc/lifecycle copies its input once too)
+store_cost() {
+	local i r a b
+	local -a e_cat f_bin f_json f_tl
+
+	for i in 1 2 3; do
+		e_cat[$i]=$(t sh -c "cat $W/empty.bin > $W/c")
+		f_bin[$i]=$(t sh -c "cat $W/r.bin > $W/c")
+		f_json[$i]=$(t sh -c "cat $W/j > $W/c")
+		f_tl[$i]=$(t sh -c "cat $W/l > $W/c")
+	done
+	a=$(median3 "${e_cat[@]}")
+	for r in bin json tl; do
+		eval "b=\$(median3 \${f_$r[@]})"
+		echo "readcost: $1 cat-$r $n $(((b - a) / n))"
+	done
+	echo "readcost: note: bytes per record: binary $(($(stat -c %s $W/r.bin) / n)), json $(($(stat -c %s $W/j) / n)), timeline $(($(stat -c %s $W/l) / n))"
+}
+
 if [ "${GUEST:-}" = 1 ]; then
 	W=/tmp/r
 	L=$W/lifecycle
@@ -102,6 +128,7 @@ if [ "${GUEST:-}" = 1 ]; then
 			echo "readcost: $mod $r $n $(((b - a) / n))"
 		done
 		userspace_cost "$mod" $L
+		store_cost "$mod"
 		[ "$(wc -l < $W/j)" = "$n" ] || echo "readcost: note: $n records counted, $(wc -l < $W/j) in the recording"
 		# the other readers, on this module's recording
 		for ((k = 1; k <= nr; k++)); do

@@ -3,7 +3,8 @@
  * binary.c - the binary stream (LC_IOC_BINARY): its magic and sizes, EBUSY
  * once reading began, and three children's records read both ways: the
  * events carry exactly what the children did, and the text line of the
- * same seq has the same prefix.
+ * same seq has the same prefix.  A reader a log behind is told what it
+ * lost, and one without CAP_SYS_ADMIN gets its own uid's records only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -293,6 +294,108 @@ TEST_F(bin, three_children_both_ways)
 	EXPECT_LT(8, self->e.n);
 	ASSERT_NE(NULL, find(&self->e, LC_EV_REAP, c));
 	EXPECT_NE(NULL, text_of(&self->log, find(&self->e, LC_EV_REAP, c)->seq));
+}
+
+/*
+ * A binary reader a log behind (the log holds log_size records) is told
+ * so in one lost event whose seq and count join the last record it missed
+ * to the first it gets; then come all the retained records, in order,
+ * ending with our last child's exit code 7 and its reap by us.  Some
+ * 5,500 children: about 40 s under TCG.
+ */
+TEST_F_TIMEOUT(bin, a_log_behind_told_lost, 600)
+{
+	const struct lc_event *ev;
+	pid_t me = getpid(), last = -1;
+	int status = 0;
+	char v[32];
+	long cap, i;
+
+	ASSERT_LT(0, lc_read_file("/sys/module/lifecycle/parameters/log_size",
+				  v, sizeof(v)));
+	cap = atol(v);
+	if (cap >= MAX_EVENTS)
+		SKIP(return, "log_size %ld is more than this test reads", cap);
+	ASSERT_EQ(0, ioctl(self->fd, LC_IOC_TAIL));
+	ASSERT_EQ(0, ioctl(self->fd, LC_IOC_BINARY));
+	/* a fork, an exit and a reap at least each: more than the log */
+	for (i = 0; i < cap / 3 + 64; i++) {
+		last = lc_run_exit(7, &status);
+		ASSERT_LT(0, last);
+		ASSERT_EQ(7 << 8, status);
+	}
+	ASSERT_EQ(0, read_events(self->fd, &self->e, self->buf, self->size));
+	ASSERT_LT(cap, self->e.n);
+	ev = self->e.ev[0];
+	ASSERT_EQ(LC_EV_LOST, ev->type);
+	ASSERT_LT(0, ev->lost.count);
+	EXPECT_EQ(ev->seq + ev->lost.count, self->e.ev[1]->seq);
+	for (i = 2; i < (long)self->e.n; i++)
+		ASSERT_EQ(self->e.ev[i - 1]->seq + 1, self->e.ev[i]->seq);
+	ev = find(&self->e, LC_EV_EXIT, last);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(7 << 8, ev->exit.status);
+	ev = find(&self->e, LC_EV_REAP, last);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(me, ev->reap.reaper_pid);
+}
+
+#define NOBODY		65534
+
+/*
+ * A binary reader without CAP_SYS_ADMIN gets only its own uid's records:
+ * its child's exit code 4 and reap, and nothing of root's child, which
+ * exits meanwhile.
+ */
+TEST_F(bin, non_root_gets_own_uid_only)
+{
+	int status, up[2], down[2];
+	pid_t reader, root_child;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+	reader = fork();
+	ASSERT_LE(0, reader);
+	if (!reader) {
+		const struct lc_event *ev;
+		pid_t mine;
+		size_t i;
+		int fd;
+		char c;
+
+		if (setgid(NOBODY) || setuid(NOBODY))
+			_exit(1);
+		fd = open(LC_PATH, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, LC_IOC_TAIL) ||
+		    ioctl(fd, LC_IOC_BINARY))
+			_exit(2);
+		mine = lc_run_exit(4, NULL);
+		if (mine < 0 || write(up[1], "r", 1) != 1 ||
+		    read(down[0], &c, 1) != 1)
+			_exit(3);
+		if (read_events(fd, &self->e, self->buf, self->size))
+			_exit(4);
+		for (i = 0; i < self->e.n; i++)
+			if (self->e.ev[i]->uid != NOBODY &&
+			    self->e.ev[i]->type != LC_EV_LOST)
+				_exit(5);
+		ev = find(&self->e, LC_EV_EXIT, mine);
+		if (!ev || ev->exit.status != 4 << 8 ||
+		    !find(&self->e, LC_EV_REAP, mine))
+			_exit(6);
+		_exit(0);
+	}
+	ASSERT_EQ('r', lc_sync_wait(up[0]));
+	root_child = lc_run_exit(3, &status);
+	ASSERT_LT(0, root_child);
+	ASSERT_EQ(3 << 8, status);
+	ASSERT_EQ(0, lc_sync_wake(down[1], 'g'));
+	ASSERT_EQ(reader, waitpid(reader, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("1 setuid, 2 open, 3 sync, 4 bad stream, 5 another uid, 6 own exit missing");
 }
 
 TEST_HARNESS_MAIN

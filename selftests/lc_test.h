@@ -539,7 +539,7 @@ static inline ssize_t lc_read_file(const char *path, char *buf, size_t size)
  */
 static inline void lc_header(char *buf, size_t size)
 {
-	char id[64];
+	char id[40];	/* a UUID, its newline and NUL */
 
 	if (lc_read_file("/proc/sys/kernel/random/boot_id", id, sizeof(id)) <= 0)
 		snprintf(id, sizeof(id), "-");
