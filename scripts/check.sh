@@ -160,7 +160,8 @@ stories_on() {
 	local k=$1 log=$LOGS/stories-$1.log name res
 	local cmd="scripts/reader-stories.sh -o build/vm-out/stories-$k"
 
-	if scripts/vm.sh -k "$k" -- "$cmd; echo stories exit \$?" > "$log" 2>&1
+	# 900 s: the storm-json story alone takes a few minutes under TCG
+	if scripts/vm.sh -k "$k" -t 900 -- "$cmd; echo stories exit \$?" > "$log" 2>&1
 	then
 		ok "vm stories $k"
 	else
@@ -275,6 +276,8 @@ run_step() {
 	stories)
 		make -s -C userspace > /dev/null 2>&1 ||
 			bad "stories: the reader does not build"
+		make -s -C bench > /dev/null 2>&1 ||
+			bad "stories: bench/ (lcwork) does not build"
 		for k in $KVERS; do
 			stories_on "$k"
 			vm_charts "$k"

@@ -31,6 +31,10 @@
 #   summary    lifecycle summary -p PARENT (--json) of a known workload: a
 #              zombie held 1 s then reaped, an orphan adopted by init, a
 #              child killed by SIGKILL; exact pids, reapers, adopter, signal
+#   storm-json lifecycle -f --new --json to a file while 20,000 processes
+#              fork, exit and are reaped, 8 at a time (build/bench/lcwork
+#              storm): no record lost, no seq skipped, and all 20,000
+#              forks, exits with code 0 and reaps by their parents there
 #
 # Each story prints the reader's timeline (and tree), then checks the
 # same records through --json with selftests/stories/check.py: exact pids,
@@ -47,7 +51,7 @@ CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
 [ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
-	summary follow-adopted chart
+	summary follow-adopted chart storm-json
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -97,6 +101,18 @@ run_story() {
 	$L tree "${r:-0}"
 	verdict "$name" "$name" "$T/$name.out" "$T/$name.out" \
 		"$T/$name.json" "$T/$name.tree.json"
+}
+
+# wait_following PID: until reader PID's open file shows in the stats
+# (10 s at most)
+wait_following() {
+	local i=0
+
+	until grep -q "_tgid $1\$" /sys/kernel/debug/lifecycle/stats; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
 }
 
 # wait_reaped PID: until PID's reap record is in the log (10 s at most)
@@ -181,12 +197,7 @@ story_follow_adopted() {
 	$L tree -a -g --alive --only "$d" | tee "$T/fa.only"
 	$L -f --new -p "$sh" --json > "$T/fa.json" &
 	fp=$!
-	i=0
-	until grep -q "_tgid $fp\$" /sys/kernel/debug/lifecycle/stats; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
-	done
+	wait_following "$fp"
 	kill -TERM "$d"
 	wait_reaped "$d"
 	echo > "$T/fa.fifo"
@@ -328,12 +339,7 @@ story_record() {
 	echo "-- lifecycle -f --new -r > rec.bin, then a shell exiting 7"
 	$L -f --new -r > "$T/follow.bin" &
 	rp=$!
-	i=0
-	until grep -q "_tgid $rp\$" /sys/kernel/debug/lifecycle/stats; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
-	done
+	wait_following "$rp"
 	sh -c 'exit 7' &
 	sh=$!
 	wait $sh
@@ -350,6 +356,42 @@ story_record() {
 		return
 	}
 	result record ok
+}
+
+# 20,000 processes while the JSON follower writes to a file: every record
+# reaches it (issue 16's storm).  A shell exiting 9 marks the end.
+story_storm_json() {
+	local fp w mk i why
+
+	echo "== story storm-json: lifecycle -f --new --json while 20,000" \
+	     "processes fork, exit and are reaped, 8 at a time"
+	$L -f --new --json > "$T/storm.json" &
+	fp=$!
+	wait_following "$fp"
+	build/bench/lcwork bench storm 20000 build/bench/lctrue > "$T/storm.work" &
+	w=$!
+	wait $w || {
+		result storm-json "lcwork exited $?"
+		return
+	}
+	sh -c 'exit 9' &
+	mk=$!
+	wait $mk
+	i=0
+	until grep -q "\"event\":\"exit\",\"pid\":$mk," "$T/storm.json"; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || break
+		sleep 0.1
+	done
+	kill -INT "$fp"
+	wait "$fp" || {
+		result storm-json "lifecycle -f --new --json exited $?"
+		return
+	}
+	why=$(python3 selftests/stories/storm_json.py "$T/storm.json" "$w" \
+		"$mk" 2>&1) && { echo "$why"; result storm-json ok; return; }
+	echo "$why"
+	result storm-json "$(echo "$why" | tail -n 1)"
 }
 
 # A live chart and trace of a daemon's adoption; the browser checks them
@@ -404,6 +446,7 @@ for s in "$@"; do
 	chart)	story_chart ;;
 	reuse)	story_reuse ;;
 	summary) story_summary ;;
+	storm-json) story_storm_json ;;
 	*)	result "$s" "unknown story" ;;
 	esac
 	echo
