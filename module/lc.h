@@ -157,6 +157,7 @@ int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost);
 /* lc_log_encode(): records looked at per hold of the log lock */
 #define LC_LOG_BATCH	16
 #define LC_ALL_UIDS	0xffffffffU	/* (u32)-1, no uid of a record */
+#define LC_EVENT_MAX	(sizeof(struct lc_event) + sizeof(struct lc_event_ids))
 ssize_t lc_log_encode(u64 *seq, void *buf, size_t room, u32 uid, u64 *lost);
 u64 lc_log_head(void);
 u64 lc_log_first(void);

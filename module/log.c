@@ -250,12 +250,15 @@ int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost)
 	return ret;
 }
 
+/* The largest event (exec's whole payload, then the ids) fits a line. */
+static_assert(LC_EVENT_MAX <= LC_LINE_MAX);
+
 /**
  * lc_log_encode() - encode records at a reader's cursor straight from the
  * ring, for a reader that sees pids as the log holds them
  * @seq: the reader's cursor, advanced past what was taken, skipped or lost
  * @buf: where the struct lc_event records go, 8-byte aligned
- * @room: its size, at least one struct lc_event
+ * @room: its size, at least LC_EVENT_MAX
  * @uid: take only this uid's records (and lost ones); LC_ALL_UIDS for all
  * @lost: as lc_log_read()
  *
@@ -274,8 +277,7 @@ ssize_t lc_log_encode(u64 *seq, void *buf, size_t room, u32 uid, u64 *lost)
 	int n;
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
-	for (n = 0; n < LC_LOG_BATCH && done + sizeof(struct lc_event) <= room;
-	     n++) {
+	for (n = 0; n < LC_LOG_BATCH && done + LC_EVENT_MAX <= room; n++) {
 		at = *seq;
 		r = lc_slot(seq, lost);
 		if (IS_ERR_OR_NULL(r))
