@@ -28,6 +28,10 @@
 # VMs running.  Prints PASS/FAIL lines, each with its seconds; exits 1
 # on any failure.
 # LC_DEB_NOBUILD=1 uses the packages already in build/deb/.
+#
+# The guest's functions run through check(), and each bash -c '...' takes
+# its arguments as $0 and on: shellcheck's notes on those do not apply.
+# shellcheck disable=SC2317,SC2016
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,34 +39,19 @@ cd "$ROOT" || exit 1
 D=$ROOT/build/deb
 PREV=0.0.99
 rc=0
-
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; rc=1; }
-# check NAME CMD...: one PASS/FAIL line, with the seconds CMD took
-check() {
-	local name=$1 t=$SECONDS
-	shift
-	if "$@"; then
-		pass "$name ($((SECONDS - t)) s)"
-	else
-		fail "$name ($((SECONDS - t)) s)"
-	fi
-}
+# pass, fail, check, guest_apt_setup
+# shellcheck source=scripts/lib-check.sh
+. "$ROOT/scripts/lib-check.sh"
 
 guest() {
-	local k v n dir
+	local k v n
 	k=$(uname -r)
 	v=$(scripts/version.sh)
 	APTLOG=$ROOT/build/vm-out/deb-check-apt-$k.log	# the host can watch it
-	export DEBIAN_FRONTEND=noninteractive
 	echo "deb-check: guest $k, $PREV then $v"
 	# vm-init has devtmpfs, without udev's links: dkms uses <(...)
 	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-	# man-db's trigger would re-index every man page, over 9p, in TCG
-	rm -f /var/lib/man-db/auto-update
-	for dir in /lib/modules/*/build; do
-		[ "$dir" = "/lib/modules/$k/build" ] || rm -f "$dir"
-	done
+	guest_apt_setup
 	apt_install() {
 		apt-get install -y -q --no-install-recommends \
 			"$@" > "$APTLOG" 2>&1 || { cat "$APTLOG"; return 1; }
@@ -127,7 +116,7 @@ record_twice() {
 	st=$?
 	cat /tmp/rec1.err
 	[ "$st" = 0 ] || { echo "first run: exit $st"; return 1; }
-	files=$(ls "$dir" | grep -c '^lifecycle-.*\.bin$')
+	files=$(find "$dir" -maxdepth 1 -name 'lifecycle-*.bin' | wc -l)
 	ls -l "$dir"
 	[ "$files" = 4 ] || { echo "want 4 files (rotated, pruned), have $files"; return 1; }
 	# again: what the module still holds is not recorded twice
@@ -166,8 +155,10 @@ journal_matches() {
 		[ -S /run/systemd/journal/socket ] && break
 		sleep 0.2
 	done
-	lifecycle -r > "$snap" &&
-	lifecycle --journal -i "$snap" || { kill "$jpid"; return 1; }
+	if ! { lifecycle -r > "$snap" && lifecycle --journal -i "$snap"; }; then
+		kill "$jpid"
+		return 1
+	fi
 	# a record without a field ("-", as lost has no pid) is null on both sides
 	lifecycle -j -i "$snap" | jq -c "$fields | map(tostring)" |
 		sort -t, -k1.3n > /tmp/want
@@ -187,8 +178,10 @@ journal_matches() {
 	wait "$jpid" 2>/dev/null
 	echo "journal: $(wc -l < /tmp/got) entries after ${i} s," \
 		"snapshot: $want records"
-	[ "$want" -gt 0 ] && diff /tmp/want /tmp/got > /tmp/jdiff ||
-		{ head /tmp/jdiff; return 1; }
+	if ! [ "$want" -gt 0 ] || ! diff /tmp/want /tmp/got > /tmp/jdiff; then
+		head /tmp/jdiff
+		return 1
+	fi
 }
 
 leftovers() {
@@ -206,7 +199,7 @@ leftovers() {
 		f=$(ls /var/lib/dpkg/info/lifecycle* 2>/dev/null)
 		[ -z "$f" ] || { echo "left: $f"; bad=1; }
 	fi
-	return $bad
+	return "$bad"
 }
 
 if [ "${1:-}" = --guest ]; then

@@ -1,7 +1,9 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh KVER OUT - build the initramfs of lifecycle's test VMs.
+# mkinitramfs.sh --modules KVER DIR MODULE... - stage MODULEs only (for
+# systemd-check.sh's own initramfs), as described at stage_modules.
 #
 # It holds busybox-static, the modules KVER needs to mount the host root
 # over virtio 9p with a tmpfs overlay, a busybox /init that does that, and
@@ -9,14 +11,48 @@
 # rebuilt when an input is newer.
 set -eu
 
-[ $# -eq 2 ] || { echo "usage: $0 KVER OUT.cpio.gz" >&2; exit 2; }
+usage() {
+	echo "usage: $0 KVER OUT.cpio.gz" >&2
+	echo "       $0 --modules KVER DIR MODULE..." >&2
+	exit 2
+}
+
+# stage_modules KVER DIR MODULE...: the MODULEs of KVER and those they
+# depend on, in dependency order, each once, decompressed for busybox
+# insmod, into DIR/lib/modules; DIR/lib/modules/load lists them in that
+# order.
+stage_modules() {
+	local kver=$1 dir=$2/lib/modules m ko name
+	shift 2
+	mkdir -p "$dir"
+	: > "$dir/load"
+	for m in "$@"; do
+		modprobe -S "$kver" --show-depends "$m" 2>/dev/null || true
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
+	while read -r ko; do
+		name=$(basename "$ko")
+		case $ko in
+		*.xz)	xz -dc "$ko" > "$dir/${name%.xz}"; name=${name%.xz} ;;
+		*.zst)	zstd -qdc "$ko" > "$dir/${name%.zst}"; name=${name%.zst} ;;
+		*)	cp "$ko" "$dir/$name" ;;
+		esac
+		echo "$name" >> "$dir/load"
+	done
+}
+
+if [ "${1:-}" = --modules ]; then
+	[ $# -ge 4 ] || usage
+	shift
+	stage_modules "$@"
+	exit 0
+fi
+[ $# -eq 2 ] || usage
 KVER=$1
 OUT=$2
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SELF=$ROOT/scripts/mkinitramfs.sh
 INIT_C=$ROOT/scripts/vm-init.c
 BUSYBOX=/bin/busybox
-MODS="virtio_pci 9p 9pnet_virtio overlay"
 
 if [ -f "$OUT" ] && [ "$OUT" -nt "$SELF" ] && [ "$OUT" -nt "$INIT_C" ] &&
    [ "$OUT" -nt "$BUSYBOX" ]; then
@@ -33,20 +69,7 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 mknod "$stage/dev/console" c 5 1 2>/dev/null || true
 gcc -static -O2 -Wall -o "$stage/vm-init" "$INIT_C"
 
-# Modules in dependency order, each once, decompressed for busybox insmod.
-: > "$stage/lib/modules/load"
-for m in $MODS; do
-	modprobe -S "$KVER" --show-depends "$m" 2>/dev/null || true
-done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
-while read -r ko; do
-	name=$(basename "$ko")
-	case $ko in
-	*.xz)	xz -dc "$ko" > "$stage/lib/modules/${name%.xz}"; name=${name%.xz} ;;
-	*.zst)	zstd -qdc "$ko" > "$stage/lib/modules/${name%.zst}"; name=${name%.zst} ;;
-	*)	cp "$ko" "$stage/lib/modules/$name" ;;
-	esac
-	echo "$name" >> "$stage/lib/modules/load"
-done
+stage_modules "$KVER" "$stage" virtio_pci 9p 9pnet_virtio overlay
 
 cat > "$stage/init" <<'EOF'
 #!/bin/busybox sh

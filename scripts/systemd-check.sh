@@ -26,6 +26,10 @@
 # failure.  Took 380 to 571 s on a 2-CPU host (boot 1, with the DKMS
 # build in TCG, 5 to 8.5 minutes; boot 2 about 1), more on a loaded one.
 # LC_DEB_NOBUILD=1 uses the packages already in build/deb/.
+#
+# Each bash -c '...' takes its arguments as $0 and on: shellcheck's note
+# on their single quotes does not apply.
+# shellcheck disable=SC2016
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,19 +38,9 @@ D=$ROOT/build/deb
 T=$ROOT/build/systemd-check
 OUT=$ROOT/build/vm-out
 rc=0
-
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; rc=1; }
-# check NAME CMD...: one PASS/FAIL line, with the seconds CMD took
-check() {
-	local name=$1 t=$SECONDS
-	shift
-	if "$@"; then
-		pass "$name ($((SECONDS - t)) s)"
-	else
-		fail "$name ($((SECONDS - t)) s)"
-	fi
-}
+# pass, fail, check, guest_apt_setup
+# shellcheck source=scripts/lib-check.sh
+. "$ROOT/scripts/lib-check.sh"
 
 # monotonic usec of a unit's property, e.g. mono default.target ActiveEnter
 mono() {
@@ -55,13 +49,9 @@ mono() {
 
 # Boot 1: install, enable, reboot.
 boot1() {
-	local k dir log=$OUT/systemd-check-apt.log
+	local k log=$OUT/systemd-check-apt.log
 	k=$(uname -r)
-	export DEBIAN_FRONTEND=noninteractive
-	rm -f /var/lib/man-db/auto-update	# no man page re-index over 9p
-	for dir in /lib/modules/*/build; do	# DKMS builds for $k only
-		[ "$dir" = "/lib/modules/$k/build" ] || rm -f "$dir"
-	done
+	guest_apt_setup
 	check "boot 1: PID 1 is systemd" [ "$(cat /proc/1/comm)" = systemd ]
 	check "boot 1: apt install lifecycle-dkms and lifecycle on $k" \
 		bash -c 'apt-get install -y -q --no-install-recommends "$1" "$2" \
@@ -192,18 +182,9 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/lc-sd-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,lower,rw,newroot,lib/modules}
 cp /bin/busybox "$stage/bin/busybox"
-for m in virtio_pci 9p 9pnet_virtio overlay virtio_blk ext4; do
-	modprobe -S "$KVER" --show-depends "$m" 2>/dev/null || true
-done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
-while read -r ko; do
-	name=$(basename "$ko")
-	case $ko in
-	*.xz)	xz -dc "$ko" > "$stage/lib/modules/${name%.xz}"; name=${name%.xz} ;;
-	*.zst)	zstd -qdc "$ko" > "$stage/lib/modules/${name%.zst}"; name=${name%.zst} ;;
-	*)	cp "$ko" "$stage/lib/modules/$name" ;;
-	esac
-	echo "$name" >> "$stage/lib/modules/load"
-done
+scripts/mkinitramfs.sh --modules "$KVER" "$stage" \
+	virtio_pci 9p 9pnet_virtio overlay virtio_blk ext4 ||
+	{ echo "FAIL: the initramfs's modules for $KVER"; exit 1; }
 # The host's services that have nothing to do here are masked; the
 # gettys would share the serial console.
 MASK=(postgresql.service postgresql@.service auditd.service
