@@ -9,6 +9,7 @@
  * lossless (0xff and U+00FF look the same), so the caller adds the bytes
  * in base64 next to such a string (jw_utf8(), jw_b64()).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "jsonw.h"
 
@@ -153,27 +154,36 @@ unsigned int lc_utf8_cp(const unsigned char *s, int n)
 	return cp;
 }
 
-static void jw_escape_byte(struct jw *w, unsigned char c)
+/* the escape of byte c, which is not copied as it is */
+static char *escape_to(char *p, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 	switch (c) {
 	case '"':
-		jw_put(w, "\\\"", 2);
-		break;
+		memcpy(p, "\\\"", 2);
+		return p + 2;
 	case '\\':
-		jw_put(w, "\\\\", 2);
-		break;
+		memcpy(p, "\\\\", 2);
+		return p + 2;
 	case '\n':
-		jw_put(w, "\\n", 2);
-		break;
+		memcpy(p, "\\n", 2);
+		return p + 2;
 	case '\t':
-		jw_put(w, "\\t", 2);
-		break;
-	default:
-		jw_put(w, u, sizeof(u));
+		memcpy(p, "\\t", 2);
+		return p + 2;
 	}
+	memcpy(p, "\\u00", 4);
+	p[4] = hex[c >> 4];
+	p[5] = hex[c & 15];
+	return p + 6;
+}
+
+static void jw_escape_byte(struct jw *w, unsigned char c)
+{
+	char u[6];
+
+	jw_put(w, u, escape_to(u, c) - u);
 }
 
 static bool jw_plain(unsigned char c)
@@ -203,6 +213,35 @@ static void jw_quote(struct jw *w, const char *str)
 }
 
 /**
+ * jw_quote_to() - @str as a quoted string at @p, as jw_string() writes it
+ * @p: where it goes: room for 6 bytes per byte of @str, and 2
+ * @str: the bytes, up to their NUL
+ *
+ * Return: the end of what was written.
+ */
+char *jw_quote_to(char *p, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run;
+	int n;
+
+	*p++ = '"';
+	while (*s) {
+		for (run = s; jw_plain(*s); s++)
+			;
+		while (*s >= 0x80 && (n = lc_utf8_len(s)))
+			s += n;
+		if (s > run) {
+			memcpy(p, run, s - run);
+			p += s - run;
+			continue;
+		}
+		p = escape_to(p, *s++);
+	}
+	*p++ = '"';
+	return p;
+}
+
+/**
  * jw_utf8() - whether a string is all valid UTF-8
  * @str: the string
  *
@@ -227,31 +266,75 @@ bool jw_utf8(const char *str)
 }
 
 /**
- * jw_b64() - a string value: the bytes of @str in base64 (RFC 4648)
- * @w: the writer
+ * jw_b64_to() - the bytes of @str in base64 (RFC 4648, padded), quoted, at @p
+ * @p: where it goes: room for 4 bytes per 3 of @str, and 6
  * @str: the bytes, up to their NUL
+ *
+ * Return: the end of what was written.
  */
-void jw_b64(struct jw *w, const char *str)
+char *jw_b64_to(char *p, const char *str)
 {
 	static const char tab[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strlen(str), i;
 	unsigned int v;
-	char q[4];
 
-	jw_sep(w);
-	jw_putc(w, '"');
-	for (i = 0; i < n; i += 3) {
+	*p++ = '"';
+	for (i = 0; i < n; i += 3, p += 4) {
 		v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) |
 		    (i + 2 < n ? s[i + 2] : 0);
-		q[0] = tab[v >> 18];
-		q[1] = tab[v >> 12 & 63];
-		q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? tab[v & 63] : '=';
-		jw_put(w, q, 4);
+		p[0] = tab[v >> 18];
+		p[1] = tab[v >> 12 & 63];
+		p[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		p[3] = i + 2 < n ? tab[v & 63] : '=';
 	}
-	jw_putc(w, '"');
+	*p++ = '"';
+	return p;
+}
+
+/**
+ * jw_b64() - a string value: the bytes of @str in base64 (RFC 4648)
+ * @w: the writer
+ * @str: the bytes, up to their NUL
+ */
+void jw_b64(struct jw *w, const char *str)
+{
+	size_t n = strlen(str);
+	char *buf;
+
+	jw_sep(w);
+	if (4 * (n / 3) + 12 <= sizeof(w->buf) - w->len) {
+		w->len = jw_b64_to(w->buf + w->len, str) - w->buf;
+		return;
+	}
+	jw_flush(w);
+	buf = malloc(4 * (n / 3) + 12);
+	if (!buf) {
+		jw_put(w, "\"\"", 2);
+		return;
+	}
+	jw_put(w, buf, jw_b64_to(buf, str) - buf);
+	free(buf);
+}
+
+/**
+ * jw_raw_value() - a value written already (a JSON object), as @n bytes
+ * @w: the writer
+ * @s: its bytes
+ * @n: how many
+ *
+ * A value at the top level ends its line, as jw_end_object() would.
+ */
+void jw_raw_value(struct jw *w, const char *s, size_t n)
+{
+	jw_sep(w);
+	jw_put(w, s, n);
+	if (!w->depth) {
+		jw_putc(w, '\n');
+		jw_flush(w);
+		w->count[0] = 0;
+	}
 }
 
 void jw_name(struct jw *w, const char *name)
@@ -278,6 +361,10 @@ void jw_string(struct jw *w, const char *s)
 	jw_quote(w, s);
 }
 
+/* "00" to "99" */
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 /**
  * lc_dec() - a number in decimal, written backwards, two digits at a time
  * @end: one past the last byte the digits may take (at least 20 before it)
@@ -287,28 +374,114 @@ void jw_string(struct jw *w, const char *s)
  */
 char *lc_dec(char *end, unsigned long long v)
 {
-	static char pairs[200];		/* "00" to "99", made once */
 	char *t = end;
-	unsigned int i;
 
-	if (!pairs[1]) {
-		for (i = 0; i < 100; i++) {
-			pairs[2 * i] = '0' + i / 10;
-			pairs[2 * i + 1] = '0' + i % 10;
-		}
-	}
 	while (v >= 100) {
 		t -= 2;
-		memcpy(t, pairs + (v % 100) * 2, 2);
+		memcpy(t, pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
 		t -= 2;
-		memcpy(t, pairs + v * 2, 2);
+		memcpy(t, pairs + 2 * v, 2);
 	} else {
 		*--t = '0' + v;
 	}
 	return t;
+}
+
+/*
+ * The 8 digits of n < 10^8 at p, two by two from a fixed-point n / 10^6
+ * (32 bits of fraction, each pair a multiplication by 100): exact for
+ * every such n, which was checked for all of them.
+ */
+static inline void dig8(char *p, unsigned int n)
+{
+	unsigned long long y = ((unsigned long long)n * 281474977 >> 16) + 1;
+
+	memcpy(p, pairs + 2 * (y >> 32), 2);
+	y = (unsigned int)y * 100ULL;
+	memcpy(p + 2, pairs + 2 * (y >> 32), 2);
+	y = (unsigned int)y * 100ULL;
+	memcpy(p + 4, pairs + 2 * (y >> 32), 2);
+	y = (unsigned int)y * 100ULL;
+	memcpy(p + 6, pairs + 2 * (y >> 32), 2);
+}
+
+/*
+ * n < 10^8 without its leading zeros, by comparisons; 8 bytes written
+ * (4 when n < 10^4, also exact for every such n)
+ */
+static inline char *lead8(char *p, unsigned int n)
+{
+	char t[24];
+	int k;
+
+	if (n < 10000) {	/* a pid: two pairs, from n / 100 in 32.32 */
+		unsigned long long y = n * 42949673ULL;
+
+		memcpy(t + 4, pairs + 2 * (y >> 32), 2);
+		y = (unsigned int)y * 100ULL;
+		memcpy(t + 6, pairs + 2 * (y >> 32), 2);
+		memset(t + 8, 0, 4);
+		k = n < 100 ? (n < 10 ? 1 : 2) : (n < 1000 ? 3 : 4);
+		memcpy(p, t + 8 - k, 4);
+		return p + k;
+	}
+	if (n < 1000000)
+		k = n < 100000 ? 5 : 6;
+	else
+		k = n < 10000000 ? 7 : 8;
+	memset(t + 16, 0, 8);
+	dig8(t + 8, n);
+	memcpy(p, t + 16 - k, 8);	/* one move: the k digits and zeros */
+	return p + k;
+}
+
+/**
+ * lc_put_dec() - a number in decimal at @p
+ * @p: where it goes: room for 20 bytes (all may be written)
+ * @v: the number
+ *
+ * Return: the end of the digits (no NUL).
+ */
+char *lc_put_dec(char *p, unsigned long long v)
+{
+	if (v < 10) {
+		*p = '0' + v;
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, pairs + 2 * v, 2);
+		return p + 2;
+	}
+	if (v < 100000000)
+		return lead8(p, v);
+	if (v < 10000000000000000ULL) {
+		p = lead8(p, v / 100000000);
+		dig8(p, v % 100000000);
+		return p + 8;
+	}
+	p = lead8(p, v / 10000000000000000ULL);
+	v %= 10000000000000000ULL;
+	dig8(p, v / 100000000);
+	dig8(p + 8, v % 100000000);
+	return p + 16;
+}
+
+/**
+ * lc_put_sdec() - a signed number in decimal at @p, as lc_put_dec()
+ * @p: where it goes: room for 21 bytes
+ * @v: the number
+ *
+ * Return: the end of the number (no NUL).
+ */
+char *lc_put_sdec(char *p, long long v)
+{
+	if (v >= 0)
+		return lc_put_dec(p, v);
+	*p = '-';
+	return lc_put_dec(p + 1, -(unsigned long long)v);
 }
 
 /**
@@ -329,23 +502,15 @@ char *lc_sdec(char *end, long long v)
 }
 
 /**
- * jw_raw_int() - a number, two digits per division (a record has twenty)
+ * jw_raw_int() - a number, with no separator
  * @w: the writer
  * @v: the number
- *
- * The digits are made right-aligned in tmp, then a constant 24 bytes from
- * their first go to the buffer (a few moves, no call), of which only the
- * digits count.
  */
 void jw_raw_int(struct jw *w, long long v)
 {
-	char tmp[48], *end = tmp + 24, *t;
-
-	t = lc_sdec(end, v);
 	if (sizeof(w->buf) - w->len < 24)
 		jw_flush(w);
-	memcpy(w->buf + w->len, t, 24);
-	w->len += end - t;
+	w->len = lc_put_sdec(w->buf + w->len, v) - w->buf;
 }
 
 /**

@@ -53,7 +53,18 @@ void jw_raw_int(struct jw *w, long long v);
 char *lc_dec(char *end, unsigned long long v);
 /* the same for a signed v, with its '-' */
 char *lc_sdec(char *end, long long v);
+/* v's digits (with its '-') at p, which has room for 21; returns their end */
+char *lc_put_dec(char *p, unsigned long long v);
+char *lc_put_sdec(char *p, long long v);
 void jw_raw_string(struct jw *w, const char *s);
+/* a value made elsewhere (a record from json_format()), n bytes of s */
+void jw_raw_value(struct jw *w, const char *s, size_t n);
+/*
+ * s quoted (as jw_string()) or in base64 (as jw_b64()) at p, which has
+ * room for 6 bytes per byte of s and 2, or 4 per 3 and 6; return the end
+ */
+char *jw_quote_to(char *p, const char *s);
+char *jw_b64_to(char *p, const char *s);
 
 int lc_utf8_len(const unsigned char *s);
 /* the code point of a valid sequence of n bytes at s */
