@@ -362,7 +362,7 @@ void jw_string(struct jw *w, const char *s)
 }
 
 /* "00" to "99" */
-static const char pairs[] =
+const char lc_pairs[] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
 
 /**
@@ -378,110 +378,16 @@ char *lc_dec(char *end, unsigned long long v)
 
 	while (v >= 100) {
 		t -= 2;
-		memcpy(t, pairs + 2 * (v % 100), 2);
+		memcpy(t, lc_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
 		t -= 2;
-		memcpy(t, pairs + 2 * v, 2);
+		memcpy(t, lc_pairs + 2 * v, 2);
 	} else {
 		*--t = '0' + v;
 	}
 	return t;
-}
-
-/*
- * The 8 digits of n < 10^8 at p, two by two from a fixed-point n / 10^6
- * (32 bits of fraction, each pair a multiplication by 100): exact for
- * every such n, which was checked for all of them.
- */
-static inline void dig8(char *p, unsigned int n)
-{
-	unsigned long long y = ((unsigned long long)n * 281474977 >> 16) + 1;
-
-	memcpy(p, pairs + 2 * (y >> 32), 2);
-	y = (unsigned int)y * 100ULL;
-	memcpy(p + 2, pairs + 2 * (y >> 32), 2);
-	y = (unsigned int)y * 100ULL;
-	memcpy(p + 4, pairs + 2 * (y >> 32), 2);
-	y = (unsigned int)y * 100ULL;
-	memcpy(p + 6, pairs + 2 * (y >> 32), 2);
-}
-
-/*
- * n < 10^8 without its leading zeros, by comparisons; 8 bytes written
- * (4 when n < 10^4, also exact for every such n)
- */
-static inline char *lead8(char *p, unsigned int n)
-{
-	char t[24];
-	int k;
-
-	if (n < 10000) {	/* a pid: two pairs, from n / 100 in 32.32 */
-		unsigned long long y = n * 42949673ULL;
-
-		memcpy(t + 4, pairs + 2 * (y >> 32), 2);
-		y = (unsigned int)y * 100ULL;
-		memcpy(t + 6, pairs + 2 * (y >> 32), 2);
-		memset(t + 8, 0, 4);
-		k = n < 100 ? (n < 10 ? 1 : 2) : (n < 1000 ? 3 : 4);
-		memcpy(p, t + 8 - k, 4);
-		return p + k;
-	}
-	if (n < 1000000)
-		k = n < 100000 ? 5 : 6;
-	else
-		k = n < 10000000 ? 7 : 8;
-	memset(t + 16, 0, 8);
-	dig8(t + 8, n);
-	memcpy(p, t + 16 - k, 8);	/* one move: the k digits and zeros */
-	return p + k;
-}
-
-/**
- * lc_put_dec() - a number in decimal at @p
- * @p: where it goes: room for 20 bytes (all may be written)
- * @v: the number
- *
- * Return: the end of the digits (no NUL).
- */
-char *lc_put_dec(char *p, unsigned long long v)
-{
-	if (v < 10) {
-		*p = '0' + v;
-		return p + 1;
-	}
-	if (v < 100) {
-		memcpy(p, pairs + 2 * v, 2);
-		return p + 2;
-	}
-	if (v < 100000000)
-		return lead8(p, v);
-	if (v < 10000000000000000ULL) {
-		p = lead8(p, v / 100000000);
-		dig8(p, v % 100000000);
-		return p + 8;
-	}
-	p = lead8(p, v / 10000000000000000ULL);
-	v %= 10000000000000000ULL;
-	dig8(p, v / 100000000);
-	dig8(p + 8, v % 100000000);
-	return p + 16;
-}
-
-/**
- * lc_put_sdec() - a signed number in decimal at @p, as lc_put_dec()
- * @p: where it goes: room for 21 bytes
- * @v: the number
- *
- * Return: the end of the number (no NUL).
- */
-char *lc_put_sdec(char *p, long long v)
-{
-	if (v >= 0)
-		return lc_put_dec(p, v);
-	*p = '-';
-	return lc_put_dec(p + 1, -(unsigned long long)v);
 }
 
 /**
