@@ -76,6 +76,35 @@ int out_failed(void);
 /* whether standard output has failed so far (an error is kept) */
 bool out_error(void);
 
+/*
+ * Standard output for the records of the hot paths (JSON lines): a
+ * buffer written with write(2) when full and by lc_out_flush(), which
+ * first flushes stdio.  Nothing goes to stdout through stdio while it
+ * holds bytes.  After a failed write (out_errno) its bytes are dropped.
+ */
+#define LC_OUT_BUF	(64 * 1024)
+struct lc_out {
+	size_t len;
+	char buf[LC_OUT_BUF];
+};
+extern struct lc_out lc_out;
+/* 0, or -1 with out_errno set */
+int lc_out_flush(void);
+
+/* where n bytes (at most LC_OUT_BUF) can be written */
+static inline char *lc_out_room(size_t n)
+{
+	if (LC_OUT_BUF - lc_out.len < n)
+		lc_out_flush();
+	return lc_out.buf + lc_out.len;
+}
+
+/* the bytes up to end were written */
+static inline void lc_out_done(char *end)
+{
+	lc_out.len = end - lc_out.buf;
+}
+
 int cmd_log(struct opts *o);
 int cmd_follow(struct opts *o);
 int cmd_run(struct opts *o);

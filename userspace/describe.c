@@ -77,8 +77,14 @@ static int printable_utf8(const unsigned char *p)
  */
 void sb_safe(struct sb *b, const char *s, bool quote_spaces)
 {
+	/* the bytes copied as they are: printable ASCII but \ (and ') */
+	static const unsigned char plain[2][256] = {
+		{ [0x20 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
+		{ [0x20 ... 0x26] = 1, [0x28 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
+	};
 	const unsigned char *p = (const unsigned char *)s;
 	bool q = quote_spaces && (!*s || strpbrk(s, " '\""));
+	const unsigned char *tab = plain[q];
 	int n;
 
 	static const char hex[] = "0123456789abcdef";
@@ -88,8 +94,7 @@ void sb_safe(struct sb *b, const char *s, bool quote_spaces)
 	if (q)
 		sb_put(b, "'", 1);
 	while (*p) {
-		for (run = p; *p >= 0x20 && *p <= 0x7e && *p != '\\' &&
-			      !(q && *p == '\''); p++)
+		for (run = p; tab[*p]; p++)
 			;
 		if (p > run)		/* a run of plain ASCII in one copy */
 			sb_put(b, (const char *)run, p - run);

@@ -247,6 +247,8 @@ bool filter_match(struct filter *f, const struct lc_entry *r)
 {
 	bool ret;
 
+	if (!f->npids && !f->nonly && !f->ncomms && !f->events)
+		return true;	/* no filter: the usual case, per record */
 	if (!f->npids || r->type != LC_EV_REAP || r->pid != r->tgid ||
 	    !tracks_record(f, r))
 		return filter_test(f, r);

@@ -215,7 +215,7 @@ bool out_reported;
  */
 bool out_error(void)
 {
-	if (!ferror(stdout))
+	if (!ferror(stdout) && !out_errno)
 		return false;
 	if (!out_errno)
 		out_errno = errno ? errno : EIO;

@@ -8,200 +8,356 @@
  * A string with bytes that are not valid UTF-8 (comm, filename, an argv
  * element) is followed by KEY_b64, its bytes in base64 (argv_b64: every
  * element), so that nothing is lost; valid UTF-8 has no such key.
+ *
+ * This is the reader's hot path when it follows the log as JSON: a
+ * record is written straight into a buffer known to hold JSON_RECORD_MAX
+ * bytes, with no bounds checks, no separator bookkeeping and no stdio.
+ * Keys are literals with their comma and colon, each one copy of a
+ * constant size (a few moves).
  */
 #include <string.h>
+#include "cli.h"
 #include "json.h"
 #include "jsonw.h"
 #include "signames.h"
 
+/* the bytes a string value of n bytes can take, escaped or in base64 */
+#define STR_MAX(n)	(6 * (n) + 2)
+#define B64_MAX(n)	(4 * (((n) + 2) / 3) + 2)
 /*
- * Keys are literals with their comma, written in one copy (jw_key());
- * this is the reader's hot path when it follows the log as JSON.
+ * argv: k elements of B bytes in all, B + k <= LC_ARGV_LEN + 1 (each has
+ * its NUL): 6B + 3k escaped with quotes and commas, (4B + 8k) / 3 + 3k in
+ * base64, less than 9 per byte of the buffer
  */
+#define ARGV_MAX	(9 * (LC_ARGV_LEN + 1))
+
+_Static_assert(1024 + STR_MAX(LC_COMM_LEN) + B64_MAX(LC_COMM_LEN) +
+	       STR_MAX(LC_FILENAME_LEN) + B64_MAX(LC_FILENAME_LEN) +
+	       ARGV_MAX <= JSON_RECORD_MAX, "JSON_RECORD_MAX");
+
+/* a literal, without its NUL: one copy of a constant size */
+#define LIT(p, lit)	do {					\
+		memcpy(p, lit, sizeof(lit) - 1);		\
+		p += sizeof(lit) - 1;				\
+	} while (0)
+
 #define KEY(k)		",\"" k "\":"
 
-static void val_num(struct jw *w, long long v)
+/* bytes copied as they are into a JSON string: printable ASCII but " \ */
+static const unsigned char plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+static char *val_num(char *p, long long v)
 {
-	if (v == LC_NONE)
-		jw_raw(w, "null", 4);
-	else
-		jw_raw_int(w, v);
+	if (v == LC_NONE) {
+		LIT(p, "null");
+		return p;
+	}
+	return lc_put_sdec(p, v);
 }
 
-static void val_flag(struct jw *w, long long v)
+static char *val_flag(char *p, long long v)
 {
 	if (v == LC_NONE)
-		jw_raw(w, "null", 4);
+		LIT(p, "null");
 	else if (v)
-		jw_raw(w, "true", 4);
+		LIT(p, "true");
 	else
-		jw_raw(w, "false", 5);
+		LIT(p, "false");
+	return p;
 }
 
-static void val_str(struct jw *w, const char *s)
+/*
+ * A quoted string.  Printable ASCII is copied as it is checked; any other
+ * byte sends the whole string to jw_quote_to() (escapes, UTF-8).  *ascii
+ * tells whether the fast path took it all (then it is valid UTF-8).
+ */
+static char *put_str(char *p, const char *str, bool *ascii)
 {
-	if (s)
-		jw_raw_string(w, s);
-	else
-		jw_raw(w, "null", 4);
+	const unsigned char *s = (const unsigned char *)str;
+	char *q = p + 1;
+
+	*p = '"';
+	while (plain[*s])
+		*q++ = *s++;
+	*ascii = !*s;
+	if (*s)
+		return jw_quote_to(p, str);
+	*q = '"';
+	return q + 1;
 }
 
-#define num(w, k, v)	do { jw_key(w, KEY(k)); val_num(w, v); } while (0)
-#define flag(w, k, v)	do { jw_key(w, KEY(k)); val_flag(w, v); } while (0)
-#define str(w, k, s)	do { jw_key(w, KEY(k)); val_str(w, s); } while (0)
+static char *val_str(char *p, const char *s)
+{
+	bool ascii;
+
+	if (!s) {
+		LIT(p, "null");
+		return p;
+	}
+	return put_str(p, s, &ascii);
+}
+
+#define num(p, k, v)	do { LIT(p, KEY(k)); p = val_num(p, v); } while (0)
+#define flag(p, k, v)	do { LIT(p, KEY(k)); p = val_flag(p, v); } while (0)
+#define str(p, k, s)	do { LIT(p, KEY(k)); p = val_str(p, s); } while (0)
 
 /* a string from the kernel: its bytes again in KEY_b64 when not UTF-8 */
-#define bytes(w, k, s)	do {					\
+#define bytes(p, k, s)	do {					\
 		const char *_s = (s);				\
+		bool _ascii;					\
 								\
-		str(w, k, _s);					\
-		if (_s && !jw_utf8(_s)) {			\
-			jw_key(w, KEY(k "_b64"));		\
-			jw_b64(w, _s);				\
+		LIT(p, KEY(k));					\
+		if (!_s) {					\
+			LIT(p, "null");				\
+			break;					\
+		}						\
+		p = put_str(p, _s, &_ascii);			\
+		if (!_ascii && !jw_utf8(_s)) {			\
+			LIT(p, KEY(k "_b64"));			\
+			p = jw_b64_to(p, _s);			\
 		}						\
 	} while (0)
 
-static void signal_field(struct jw *w, long long sig)
+static char *signal_field(char *p, long long sig)
 {
-	num(w, "signal", sig);
+	num(p, "signal", sig);
 	if (sig != LC_NONE && sig_name(sig))
-		str(w, "signal_name", sig_name(sig));
+		str(p, "signal_name", sig_name(sig));
+	return p;
 }
 
-static void argv_field(struct jw *w, const struct lc_argv *a)
+static char *argv_field(char *p, const struct lc_argv *a)
 {
 	const char *s = a->buf;
-	bool utf8 = true;
+	bool utf8 = true, ascii;
 	int i;
 
-	jw_key(w, KEY("argv"));
+	LIT(p, KEY("argv"));
 	if (a->null) {
-		jw_raw(w, "null", 4);
-		w->after_name = false;
-		return;
+		LIT(p, "null");
+		return p;
 	}
-	jw_start_array(w);
+	*p++ = '[';
 	for (i = 0; i < a->argc; i++, s += strlen(s) + 1) {
-		jw_string(w, s);
-		utf8 = utf8 && jw_utf8(s);
+		if (i)
+			*p++ = ',';
+		p = put_str(p, s, &ascii);
+		utf8 = utf8 && (ascii || jw_utf8(s));
 	}
-	jw_end_array(w);
+	*p++ = ']';
 	if (utf8)
-		return;
-	jw_key(w, KEY("argv_b64"));
-	jw_start_array(w);
-	for (s = a->buf, i = 0; i < a->argc; i++, s += strlen(s) + 1)
-		jw_b64(w, s);
-	jw_end_array(w);
+		return p;
+	LIT(p, KEY("argv_b64"));
+	*p++ = '[';
+	for (s = a->buf, i = 0; i < a->argc; i++, s += strlen(s) + 1) {
+		if (i)
+			*p++ = ',';
+		p = jw_b64_to(p, s);
+	}
+	*p++ = ']';
+	return p;
 }
 
-static void fork_fields(struct jw *w, const struct lc_entry *r)
+static char *fork_fields(char *p, const struct lc_entry *r)
 {
-	num(w, "creator_pid", r->fork.creator_pid);
-	num(w, "creator_tgid", r->fork.creator_tgid);
-	flag(w, "thread", r->fork.thread);
-	num(w, "clone_flags", r->fork.clone_flags);
-	flag(w, "vfork", r->fork.vfork);
-	num(w, "creator_start_ns", r->fork.creator_start_ns);
+	num(p, "creator_pid", r->fork.creator_pid);
+	num(p, "creator_tgid", r->fork.creator_tgid);
+	flag(p, "thread", r->fork.thread);
+	num(p, "clone_flags", r->fork.clone_flags);
+	flag(p, "vfork", r->fork.vfork);
+	num(p, "creator_start_ns", r->fork.creator_start_ns);
+	return p;
 }
 
-static void exec_fields(struct jw *w, const struct lc_entry *r)
+static char *exec_fields(char *p, const struct lc_entry *r)
 {
 	const struct lc_str *f = &r->exec.filename;
 
-	num(w, "old_pid", r->exec.old_pid);
-	bytes(w, "filename", f->null ? NULL : f->s);
-	flag(w, "filename_truncated", r->exec.filename_trunc);
-	argv_field(w, &r->exec.argv);
-	flag(w, "argv_truncated", r->exec.argv_trunc);
+	num(p, "old_pid", r->exec.old_pid);
+	bytes(p, "filename", f->null ? NULL : f->s);
+	flag(p, "filename_truncated", r->exec.filename_trunc);
+	p = argv_field(p, &r->exec.argv);
+	flag(p, "argv_truncated", r->exec.argv_trunc);
+	return p;
 }
 
-static void exit_fields(struct jw *w, const struct lc_entry *r)
+static char *exit_fields(char *p, const struct lc_entry *r)
 {
-	num(w, "status", r->exit.status);
-	num(w, "code", r->exit.code);
-	signal_field(w, r->exit.signal);
-	flag(w, "core_dumped", r->exit.core);
-	flag(w, "group_dead", r->exit.group_dead);
-	num(w, "age_ns", r->exit.age_ns);
+	num(p, "status", r->exit.status);
+	num(p, "code", r->exit.code);
+	p = signal_field(p, r->exit.signal);
+	flag(p, "core_dumped", r->exit.core);
+	flag(p, "group_dead", r->exit.group_dead);
+	num(p, "age_ns", r->exit.age_ns);
+	return p;
 }
 
-static void reap_fields(struct jw *w, const struct lc_entry *r)
+static char *reap_fields(char *p, const struct lc_entry *r)
 {
-	num(w, "reaper_pid", r->reap.reaper_pid);
-	num(w, "reaper_tgid", r->reap.reaper_tgid);
-	str(w, "how", r->reap.how);
-	num(w, "zombie_ns", r->reap.zombie_ns);
-	num(w, "reaper_start_ns", r->reap.reaper_start_ns);
+	num(p, "reaper_pid", r->reap.reaper_pid);
+	num(p, "reaper_tgid", r->reap.reaper_tgid);
+	str(p, "how", r->reap.how);
+	num(p, "zombie_ns", r->reap.zombie_ns);
+	num(p, "reaper_start_ns", r->reap.reaper_start_ns);
+	return p;
 }
 
-static void reparent_fields(struct jw *w, const struct lc_entry *r)
+static char *reparent_fields(char *p, const struct lc_entry *r)
 {
-	num(w, "old_ppid", r->reparent.old_ppid);
-	num(w, "new_ppid", r->reparent.new_ppid);
-	str(w, "reason", r->reparent.reason);
-	flag(w, "zombie", r->reparent.zombie);
-	num(w, "old_parent_start_ns", r->reparent.old_parent_start_ns);
+	num(p, "old_ppid", r->reparent.old_ppid);
+	num(p, "new_ppid", r->reparent.new_ppid);
+	str(p, "reason", r->reparent.reason);
+	flag(p, "zombie", r->reparent.zombie);
+	num(p, "old_parent_start_ns", r->reparent.old_parent_start_ns);
+	return p;
 }
 
-static void signal_fields(struct jw *w, const struct lc_entry *r)
+static char *signal_fields(char *p, const struct lc_entry *r)
 {
-	signal_field(w, r->sig.signal);
-	num(w, "sender_pid", r->sig.sender_pid);
-	num(w, "sender_tgid", r->sig.sender_tgid);
-	str(w, "result", r->sig.result);
-	flag(w, "group", r->sig.group);
-	num(w, "sender_start_ns", r->sig.sender_start_ns);
+	p = signal_field(p, r->sig.signal);
+	num(p, "sender_pid", r->sig.sender_pid);
+	num(p, "sender_tgid", r->sig.sender_tgid);
+	str(p, "result", r->sig.result);
+	flag(p, "group", r->sig.group);
+	num(p, "sender_start_ns", r->sig.sender_start_ns);
+	return p;
 }
 
-static void state_letter(struct jw *w, long long c)
+static char *state_letter(char *p, long long c)
 {
 	char s[2] = { (char)c, '\0' };
 
-	val_str(w, c == LC_NONE ? NULL : s);
+	return val_str(p, c == LC_NONE ? NULL : s);
 }
 
 /* On the enum, without default: an event left out fails to compile. */
-static void detail_fields(struct jw *w, const struct lc_entry *r)
+static char *detail_fields(char *p, const struct lc_entry *r)
 {
 	switch ((enum lc_event_type)r->type) {
 	case LC_EV_FORK:
-		return fork_fields(w, r);
+		return fork_fields(p, r);
 	case LC_EV_EXEC:
-		return exec_fields(w, r);
+		return exec_fields(p, r);
 	case LC_EV_EXIT:
-		return exit_fields(w, r);
+		return exit_fields(p, r);
 	case LC_EV_REAP:
-		return reap_fields(w, r);
+		return reap_fields(p, r);
 	case LC_EV_REPARENT:
-		return reparent_fields(w, r);
+		return reparent_fields(p, r);
 	case LC_EV_STOP:
 	case LC_EV_CONT:
-		signal_field(w, r->stop.signal);
-		flag(w, "ptrace", r->stop.ptrace);
-		return;
+		p = signal_field(p, r->stop.signal);
+		flag(p, "ptrace", r->stop.ptrace);
+		return p;
 	case LC_EV_SIGNAL:
-		return signal_fields(w, r);
+		return signal_fields(p, r);
 	case LC_EV_SETSID:
-		num(w, "sid", r->setsid.sid);
-		return;
+		num(p, "sid", r->setsid.sid);
+		return p;
 	case LC_EV_SETPGID:
-		num(w, "pgid", r->setpgid.pgid);
-		num(w, "old_pgid", r->setpgid.old_pgid);
-		return;
+		num(p, "pgid", r->setpgid.pgid);
+		num(p, "old_pgid", r->setpgid.old_pgid);
+		return p;
 	case LC_EV_STATE:
-		jw_key(w, KEY("from"));
-		state_letter(w, r->state.from);
-		jw_key(w, KEY("to"));
-		state_letter(w, r->state.to);
-		num(w, "prev_ns", r->state.prev_ns);
-		return;
+		LIT(p, KEY("from"));
+		p = state_letter(p, r->state.from);
+		LIT(p, KEY("to"));
+		p = state_letter(p, r->state.to);
+		num(p, "prev_ns", r->state.prev_ns);
+		return p;
 	case LC_EV_LOST:
-		num(w, "count", r->lost.count);
-		return;
+		num(p, "count", r->lost.count);
+		return p;
 	case LC_EV_COUNT:	/* not an event: parse refuses it */
-		return;
+		return p;
 	}
+	return p;
+}
+
+/*
+ * ,"boot_id":"..." is the same for every record of a stream: made once
+ * for each boot id seen last, then copied (a UUID is 36 bytes).
+ */
+static char *boot_id_field(char *p, const char *id)
+{
+	static char last[40], frag[64];
+	static size_t frag_len;
+	const unsigned char *s = (const unsigned char *)id;
+	char *q = frag;
+
+	if (!id) {
+		LIT(p, KEY("boot_id") "null");
+		return p;
+	}
+	if (!frag_len || strcmp(last, id)) {
+		while (plain[*s])
+			s++;
+		if (*s || (size_t)(s - (const unsigned char *)id) >=
+			  sizeof(last)) {
+			frag_len = 0;		/* not a UUID: as it is */
+			str(p, "boot_id", id);
+			return p;
+		}
+		memcpy(last, id, s - (const unsigned char *)id + 1);
+		str(q, "boot_id", id);
+		frag_len = q - frag;
+	}
+	memcpy(p, frag, sizeof(frag));
+	return p + frag_len;
+}
+
+/* ,"event":"fork": one per event type, made at first use, then copied */
+static char *event_field(char *p, int type)
+{
+	static char frag[LC_EV_COUNT][32];
+	static unsigned char len[LC_EV_COUNT];
+	char *q, tmp[JSON_RECORD_MAX];
+
+	if (type < 0 || type >= LC_EV_COUNT) {
+		str(p, "event", lc_event_name(type));
+		return p;
+	}
+	if (!len[type]) {
+		q = tmp;
+		str(q, "event", lc_event_name(type));
+		if (q - tmp > (long)sizeof(frag[type])) {
+			memcpy(p, tmp, q - tmp);	/* too long to keep */
+			return p + (q - tmp);
+		}
+		memcpy(frag[type], tmp, q - tmp);
+		len[type] = q - tmp;
+	}
+	memcpy(p, frag[type], sizeof(frag[type]));
+	return p + len[type];
+}
+
+/**
+ * json_format() - one record as a JSON object, with its newline
+ * @p: where it goes: room for JSON_RECORD_MAX bytes
+ * @r: the record
+ *
+ * Return: the end of what was written (no NUL).
+ */
+char *json_format(char *p, const struct lc_entry *r)
+{
+	LIT(p, "{\"seq\":");
+	p = val_num(p, r->seq);
+	num(p, "ts_ns", r->ts_ns);
+	num(p, "cpu", r->cpu);
+	p = event_field(p, r->type);
+	num(p, "pid", r->pid);
+	num(p, "tgid", r->tgid);
+	num(p, "ppid", r->ppid);
+	bytes(p, "comm", r->comm);
+	num(p, "uid", r->uid);
+	num(p, "start_ns", r->start_ns);
+	num(p, "parent_start_ns", r->parent_start_ns);
+	p = boot_id_field(p, r->boot_id);
+	p = detail_fields(p, r);
+	LIT(p, "}\n");
+	return p;
 }
 
 /**
@@ -211,29 +367,25 @@ static void detail_fields(struct jw *w, const struct lc_entry *r)
  */
 void json_record_jw(struct jw *w, const struct lc_entry *r)
 {
-	jw_start_object(w);
-	jw_key(w, "\"seq\":");
-	jw_raw_int(w, r->seq);
-	num(w, "ts_ns", r->ts_ns);
-	num(w, "cpu", r->cpu);
-	str(w, "event", lc_event_name(r->type));
-	num(w, "pid", r->pid);
-	num(w, "tgid", r->tgid);
-	num(w, "ppid", r->ppid);
-	bytes(w, "comm", r->comm);
-	num(w, "uid", r->uid);
-	num(w, "start_ns", r->start_ns);
-	num(w, "parent_start_ns", r->parent_start_ns);
-	str(w, "boot_id", r->boot_id);
-	detail_fields(w, r);
-	w->after_name = false;
-	jw_end_object(w);
+	char buf[JSON_RECORD_MAX];
+	char *end = json_format(buf, r);
+
+	jw_raw_value(w, buf, end - buf - 1);	/* without the newline */
 }
 
 void json_record(FILE *out, const struct lc_entry *r)
 {
-	struct jw w;
+	char buf[JSON_RECORD_MAX];
 
-	jw_init(&w, out);
-	json_record_jw(&w, r);
+	fwrite(buf, 1, json_format(buf, r) - buf, out);
+}
+
+/**
+ * json_emit() - one record as a JSON line to standard output, through
+ * the output buffer (lc_out_room()); the caller flushes it
+ * @r: the record
+ */
+void json_emit(const struct lc_entry *r)
+{
+	lc_out_done(json_format(lc_out_room(JSON_RECORD_MAX), r));
 }

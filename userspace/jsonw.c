@@ -9,6 +9,7 @@
  * lossless (0xff and U+00FF look the same), so the caller adds the bytes
  * in base64 next to such a string (jw_utf8(), jw_b64()).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "jsonw.h"
 
@@ -153,27 +154,36 @@ unsigned int lc_utf8_cp(const unsigned char *s, int n)
 	return cp;
 }
 
-static void jw_escape_byte(struct jw *w, unsigned char c)
+/* the escape of byte c, which is not copied as it is */
+static char *escape_to(char *p, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 	switch (c) {
 	case '"':
-		jw_put(w, "\\\"", 2);
-		break;
+		memcpy(p, "\\\"", 2);
+		return p + 2;
 	case '\\':
-		jw_put(w, "\\\\", 2);
-		break;
+		memcpy(p, "\\\\", 2);
+		return p + 2;
 	case '\n':
-		jw_put(w, "\\n", 2);
-		break;
+		memcpy(p, "\\n", 2);
+		return p + 2;
 	case '\t':
-		jw_put(w, "\\t", 2);
-		break;
-	default:
-		jw_put(w, u, sizeof(u));
+		memcpy(p, "\\t", 2);
+		return p + 2;
 	}
+	memcpy(p, "\\u00", 4);
+	p[4] = hex[c >> 4];
+	p[5] = hex[c & 15];
+	return p + 6;
+}
+
+static void jw_escape_byte(struct jw *w, unsigned char c)
+{
+	char u[6];
+
+	jw_put(w, u, escape_to(u, c) - u);
 }
 
 static bool jw_plain(unsigned char c)
@@ -203,6 +213,35 @@ static void jw_quote(struct jw *w, const char *str)
 }
 
 /**
+ * jw_quote_to() - @str as a quoted string at @p, as jw_string() writes it
+ * @p: where it goes: room for 6 bytes per byte of @str, and 2
+ * @str: the bytes, up to their NUL
+ *
+ * Return: the end of what was written.
+ */
+char *jw_quote_to(char *p, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run;
+	int n;
+
+	*p++ = '"';
+	while (*s) {
+		for (run = s; jw_plain(*s); s++)
+			;
+		while (*s >= 0x80 && (n = lc_utf8_len(s)))
+			s += n;
+		if (s > run) {
+			memcpy(p, run, s - run);
+			p += s - run;
+			continue;
+		}
+		p = escape_to(p, *s++);
+	}
+	*p++ = '"';
+	return p;
+}
+
+/**
  * jw_utf8() - whether a string is all valid UTF-8
  * @str: the string
  *
@@ -227,31 +266,75 @@ bool jw_utf8(const char *str)
 }
 
 /**
- * jw_b64() - a string value: the bytes of @str in base64 (RFC 4648)
- * @w: the writer
+ * jw_b64_to() - the bytes of @str in base64 (RFC 4648, padded), quoted, at @p
+ * @p: where it goes: room for 4 bytes per 3 of @str, and 6
  * @str: the bytes, up to their NUL
+ *
+ * Return: the end of what was written.
  */
-void jw_b64(struct jw *w, const char *str)
+char *jw_b64_to(char *p, const char *str)
 {
 	static const char tab[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strlen(str), i;
 	unsigned int v;
-	char q[4];
 
-	jw_sep(w);
-	jw_putc(w, '"');
-	for (i = 0; i < n; i += 3) {
+	*p++ = '"';
+	for (i = 0; i < n; i += 3, p += 4) {
 		v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) |
 		    (i + 2 < n ? s[i + 2] : 0);
-		q[0] = tab[v >> 18];
-		q[1] = tab[v >> 12 & 63];
-		q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? tab[v & 63] : '=';
-		jw_put(w, q, 4);
+		p[0] = tab[v >> 18];
+		p[1] = tab[v >> 12 & 63];
+		p[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		p[3] = i + 2 < n ? tab[v & 63] : '=';
 	}
-	jw_putc(w, '"');
+	*p++ = '"';
+	return p;
+}
+
+/**
+ * jw_b64() - a string value: the bytes of @str in base64 (RFC 4648)
+ * @w: the writer
+ * @str: the bytes, up to their NUL
+ */
+void jw_b64(struct jw *w, const char *str)
+{
+	size_t n = strlen(str);
+	char *buf;
+
+	jw_sep(w);
+	if (4 * (n / 3) + 12 <= sizeof(w->buf) - w->len) {
+		w->len = jw_b64_to(w->buf + w->len, str) - w->buf;
+		return;
+	}
+	jw_flush(w);
+	buf = malloc(4 * (n / 3) + 12);
+	if (!buf) {
+		jw_put(w, "\"\"", 2);
+		return;
+	}
+	jw_put(w, buf, jw_b64_to(buf, str) - buf);
+	free(buf);
+}
+
+/**
+ * jw_raw_value() - a value written already (a JSON object), as @n bytes
+ * @w: the writer
+ * @s: its bytes
+ * @n: how many
+ *
+ * A value at the top level ends its line, as jw_end_object() would.
+ */
+void jw_raw_value(struct jw *w, const char *s, size_t n)
+{
+	jw_sep(w);
+	jw_put(w, s, n);
+	if (!w->depth) {
+		jw_putc(w, '\n');
+		jw_flush(w);
+		w->count[0] = 0;
+	}
 }
 
 void jw_name(struct jw *w, const char *name)
@@ -278,6 +361,10 @@ void jw_string(struct jw *w, const char *s)
 	jw_quote(w, s);
 }
 
+/* "00" to "99" */
+const char lc_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
 /**
  * lc_dec() - a number in decimal, written backwards, two digits at a time
  * @end: one past the last byte the digits may take (at least 20 before it)
@@ -287,24 +374,16 @@ void jw_string(struct jw *w, const char *s)
  */
 char *lc_dec(char *end, unsigned long long v)
 {
-	static char pairs[200];		/* "00" to "99", made once */
 	char *t = end;
-	unsigned int i;
 
-	if (!pairs[1]) {
-		for (i = 0; i < 100; i++) {
-			pairs[2 * i] = '0' + i / 10;
-			pairs[2 * i + 1] = '0' + i % 10;
-		}
-	}
 	while (v >= 100) {
 		t -= 2;
-		memcpy(t, pairs + (v % 100) * 2, 2);
+		memcpy(t, lc_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
 		t -= 2;
-		memcpy(t, pairs + v * 2, 2);
+		memcpy(t, lc_pairs + 2 * v, 2);
 	} else {
 		*--t = '0' + v;
 	}
@@ -329,23 +408,15 @@ char *lc_sdec(char *end, long long v)
 }
 
 /**
- * jw_raw_int() - a number, two digits per division (a record has twenty)
+ * jw_raw_int() - a number, with no separator
  * @w: the writer
  * @v: the number
- *
- * The digits are made right-aligned in tmp, then a constant 24 bytes from
- * their first go to the buffer (a few moves, no call), of which only the
- * digits count.
  */
 void jw_raw_int(struct jw *w, long long v)
 {
-	char tmp[48], *end = tmp + 24, *t;
-
-	t = lc_sdec(end, v);
 	if (sizeof(w->buf) - w->len < 24)
 		jw_flush(w);
-	memcpy(w->buf + w->len, t, 24);
-	w->len += end - t;
+	w->len = lc_put_sdec(w->buf + w->len, v) - w->buf;
 }
 
 /**

@@ -55,6 +55,115 @@ char *lc_dec(char *end, unsigned long long v);
 char *lc_sdec(char *end, long long v);
 void jw_raw_string(struct jw *w, const char *s);
 
+#ifndef __always_inline		/* the Makefile's, as the kernel's */
+#define __always_inline inline
+#endif
+
+/* "00" to "99" */
+extern const char lc_pairs[];
+
+/*
+ * The 8 digits of n < 10^8 at p, two by two from a fixed-point n / 10^6
+ * (32 bits of fraction, each pair a multiplication by 100): exact for
+ * every such n, which was checked for all of them.
+ */
+static __always_inline void dig8(char *p, unsigned int n)
+{
+	unsigned long long y = ((unsigned long long)n * 281474977 >> 16) + 1;
+
+	memcpy(p, lc_pairs + 2 * (y >> 32), 2);
+	y = (unsigned int)y * 100ULL;
+	memcpy(p + 2, lc_pairs + 2 * (y >> 32), 2);
+	y = (unsigned int)y * 100ULL;
+	memcpy(p + 4, lc_pairs + 2 * (y >> 32), 2);
+	y = (unsigned int)y * 100ULL;
+	memcpy(p + 6, lc_pairs + 2 * (y >> 32), 2);
+}
+
+/*
+ * n < 10^8 without its leading zeros, by comparisons; up to 8 bytes
+ * written
+ */
+static __always_inline char *lead8(char *p, unsigned int n)
+{
+	char t[24];
+	int k;
+
+	if (n < 10) {
+		*p = '0' + n;
+		return p + 1;
+	}
+	if (n < 100) {
+		memcpy(p, lc_pairs + 2 * n, 2);
+		return p + 2;
+	}
+	if (n < 1000) {
+		*p = '0' + n / 100;
+		memcpy(p + 1, lc_pairs + 2 * (n % 100), 2);
+		return p + 3;
+	}
+	if (n < 10000) {
+		memcpy(p, lc_pairs + 2 * (n / 100), 2);
+		memcpy(p + 2, lc_pairs + 2 * (n % 100), 2);
+		return p + 4;
+	}
+	if (n < 1000000)
+		k = n < 100000 ? 5 : 6;
+	else
+		k = n < 10000000 ? 7 : 8;
+	memset(t + 16, 0, 8);
+	dig8(t + 8, n);
+	memcpy(p, t + 16 - k, 8);	/* one move: the k digits and zeros */
+	return p + k;
+}
+
+/**
+ * lc_put_dec() - a number in decimal at @p
+ * @p: where it goes: room for 20 bytes (all may be written)
+ * @v: the number
+ *
+ * Return: the end of the digits (no NUL).
+ */
+static __always_inline char *lc_put_dec(char *p, unsigned long long v)
+{
+	if (v < 100000000)
+		return lead8(p, v);
+	if (v < 10000000000000000ULL) {
+		p = lead8(p, v / 100000000);
+		dig8(p, v % 100000000);
+		return p + 8;
+	}
+	p = lead8(p, v / 10000000000000000ULL);
+	v %= 10000000000000000ULL;
+	dig8(p, v / 100000000);
+	dig8(p + 8, v % 100000000);
+	return p + 16;
+}
+
+/**
+ * lc_put_sdec() - a signed number in decimal at @p, as lc_put_dec()
+ * @p: where it goes: room for 21 bytes
+ * @v: the number
+ *
+ * Return: the end of the number (no NUL).
+ */
+static __always_inline char *lc_put_sdec(char *p, long long v)
+{
+	if (v >= 0)
+		return lc_put_dec(p, v);
+	*p = '-';
+	return lc_put_dec(p + 1, -(unsigned long long)v);
+}
+
+/* a value made elsewhere (a record from json_format()), n bytes of s */
+void jw_raw_value(struct jw *w, const char *s, size_t n);
+/*
+ * s quoted (as jw_string()) or in base64 (as jw_b64()) at p, which has
+ * room for 6 bytes per byte of s and 2, or 4 per 3 and 6; return the end
+ */
+char *jw_quote_to(char *p, const char *s);
+char *jw_b64_to(char *p, const char *s);
+
 int lc_utf8_len(const unsigned char *s);
 /* the code point of a valid sequence of n bytes at s */
 unsigned int lc_utf8_cp(const unsigned char *s, int n);

@@ -512,7 +512,7 @@ int main(int argc, char **argv)
 /* the last flush and the close can fail too (a full disk, NFS) */
 static int close_stdout(int ret)
 {
-	if (out_error())
+	if (lc_out_flush() || out_error())
 		return out_failed();
 	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
@@ -537,10 +537,12 @@ static int log_one(void *ctx, const struct lc_entry *r)
 	struct log_ctx *c = ctx;
 	bool show = filter_match(&c->o->filter, r);
 
-	if (!c->o->json)
-		tlw_push(&c->w, r, show);
-	else if (show)
-		json_record(stdout, r);
+	if (c->o->json) {		/* the hot path: no stdio */
+		if (show)
+			json_emit(r);
+		return out_errno ? -1 : 0;
+	}
+	tlw_push(&c->w, r, show);
 	return out_error() ? -1 : 0;
 }
 
@@ -575,6 +577,7 @@ int cmd_log(struct opts *o)
 flush:
 	if (!o->json)
 		tlw_flush(&c.w);
+	lc_out_flush();
 	if (!ret && s->damaged)
 		ret = 1;
 	stream_close(s);

@@ -137,9 +137,22 @@ static int check_line(struct lc_parser *p, const char *line, size_t len,
 	return 0;
 }
 
+/*
+ * All zero but the bytes of exec's strings after their first (empty
+ * strings): a record is made for every event read, and those buffers are
+ * most of its size.  Nothing reads past a string's NUL or argv's argc.
+ */
 void lc_entry_init(struct lc_entry *r)
 {
-	memset(r, 0, sizeof(*r));
+	char *b = (char *)r;
+	size_t fs = offsetof(struct lc_entry, exec.filename.s),
+	       ft = offsetof(struct lc_entry, exec.filename_trunc),
+	       ab = offsetof(struct lc_entry, exec.argv.buf),
+	       at = offsetof(struct lc_entry, exec.argv_trunc);
+
+	memset(b, 0, fs + 1);
+	memset(b + ft, 0, ab + 1 - ft);
+	memset(b + at, 0, sizeof(*r) - at);
 	r->start_ns = LC_NONE;
 	r->parent_start_ns = LC_NONE;
 	/* union members: the event's own fields are parsed over the rest */

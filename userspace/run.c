@@ -70,7 +70,7 @@ static int follow_one(void *ctx, const struct lc_entry *r)
 	tl_origin(&c->t, r);
 	if (filter_match(&c->o->filter, r)) {
 		if (c->o->json)
-			json_record(stdout, r);
+			json_emit(r);	/* no stdio: flushed with it */
 		else
 			tl_print(&c->t, r, NULL);
 	}
@@ -120,12 +120,13 @@ int cmd_follow(struct opts *o)
 		}
 		ret = stream_pump(s, left > INT_MAX ? INT_MAX : (int)left,
 				  &wait_mask, follow_one, &c);
-		if (fflush(stdout) == EOF && !ret)
+		if (lc_out_flush() && !ret)
 			ret = -1;
 	}
 	/* a pipe that ended in the middle of a record: say so */
 	if (!ret && s->hup)
 		ret = stream_finish(s, follow_one, &c);
+	lc_out_flush();
 	tl_free(&c.t);
 	if (!ret && s->damaged)
 		ret = 1;

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
@@ -77,6 +78,36 @@ int lc_write_all(int fd, const char *buf, size_t len)
 			return -1;
 		buf += n;
 		len -= n;
+	}
+	return 0;
+}
+
+struct lc_out lc_out;
+
+/**
+ * lc_out_flush() - write what the output buffer holds to standard output
+ *
+ * What stdio holds for stdout goes first.  After a failure (out_errno,
+ * which out_error() reports) the buffer's bytes are dropped.
+ *
+ * Return: 0, or -1 when stdout failed, now or before.
+ */
+int lc_out_flush(void)
+{
+	size_t len = lc_out.len;
+
+	lc_out.len = 0;
+	errno = 0;
+	if (fflush(stdout) == EOF) {
+		if (!out_errno)
+			out_errno = errno ? errno : EIO;
+		return -1;
+	}
+	if (out_errno)
+		return -1;
+	if (len && lc_write_all(STDOUT_FILENO, lc_out.buf, len)) {
+		out_errno = errno ? errno : EIO;
+		return -1;
 	}
 	return 0;
 }
