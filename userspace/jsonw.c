@@ -9,7 +9,6 @@
  * lossless (0xff and U+00FF look the same), so the caller adds the bytes
  * in base64 next to such a string (jw_utf8(), jw_b64()).
  */
-#include <stdlib.h>
 #include <string.h>
 #include "jsonw.h"
 
@@ -179,35 +178,67 @@ static char *escape_to(char *p, unsigned char c)
 	return p + 6;
 }
 
-static void jw_escape_byte(struct jw *w, unsigned char c)
-{
-	char u[6];
-
-	jw_put(w, u, escape_to(u, c) - u);
-}
-
 static bool jw_plain(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-/* runs of plain bytes and of valid UTF-8 are copied in one piece each */
-static void jw_quote(struct jw *w, const char *str)
+/*
+ * The bytes [s, e) quoted at p, 6 bytes of room per byte: runs of plain
+ * bytes and of valid UTF-8 are copied in one piece each.  e must not be
+ * inside a valid UTF-8 sequence (see quote_cut()).
+ */
+static char *quote_part(char *p, const unsigned char *s,
+			const unsigned char *e)
 {
-	const unsigned char *s = (const unsigned char *)str, *run;
+	const unsigned char *run;
 	int n;
 
-	jw_putc(w, '"');
-	while (*s) {
-		for (run = s; jw_plain(*s); s++)
+	while (s < e) {
+		for (run = s; s < e && jw_plain(*s); s++)
 			;
-		while (*s >= 0x80 && (n = lc_utf8_len(s)))
+		while (s < e && *s >= 0x80 && (n = lc_utf8_len(s)))
 			s += n;
 		if (s > run) {
-			jw_put(w, run, s - run);
+			memcpy(p, run, s - run);
+			p += s - run;
 			continue;
 		}
-		jw_escape_byte(w, *s++);
+		p = escape_to(p, *s++);
+	}
+	return p;
+}
+
+/*
+ * Where to end a piece of at most max bytes of [s, e): not inside a valid
+ * UTF-8 sequence, which is a lead byte and at most 3 continuation bytes.
+ */
+static const unsigned char *quote_cut(const unsigned char *s,
+				      const unsigned char *e, size_t max)
+{
+	const unsigned char *cut = s + max, *c;
+	int i;
+
+	if ((size_t)(e - s) <= max)
+		return e;
+	for (c = cut, i = 0; i < 3 && c > s + 1 && (*c & 0xc0) == 0x80; i++)
+		c--;
+	return (*c & 0xc0) == 0x80 ? cut : c;
+}
+
+/* a string too long for the buffer goes in pieces */
+static void jw_quote(struct jw *w, const char *str)
+{
+	const size_t max = (sizeof(w->buf) - 2) / 6;
+	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *e = s + strlen(str), *cut;
+
+	jw_putc(w, '"');
+	for (; s < e; s = cut) {
+		cut = quote_cut(s, e, max);
+		if (sizeof(w->buf) - w->len < 6 * (size_t)(cut - s))
+			jw_flush(w);
+		w->len = quote_part(w->buf + w->len, s, cut) - w->buf;
 	}
 	jw_putc(w, '"');
 }
@@ -221,22 +252,10 @@ static void jw_quote(struct jw *w, const char *str)
  */
 char *jw_quote_to(char *p, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str, *run;
-	int n;
+	const unsigned char *s = (const unsigned char *)str;
 
 	*p++ = '"';
-	while (*s) {
-		for (run = s; jw_plain(*s); s++)
-			;
-		while (*s >= 0x80 && (n = lc_utf8_len(s)))
-			s += n;
-		if (s > run) {
-			memcpy(p, run, s - run);
-			p += s - run;
-			continue;
-		}
-		p = escape_to(p, *s++);
-	}
+	p = quote_part(p, s, s + strlen(str));
 	*p++ = '"';
 	return p;
 }
@@ -265,6 +284,28 @@ bool jw_utf8(const char *str)
 	return true;
 }
 
+/*
+ * n bytes at s in base64 (RFC 4648, padded) at p: 4 bytes per 3 (or part
+ * of 3); pieces whose lengths are multiples of 3 join up exactly.
+ */
+static char *b64_part(char *p, const unsigned char *s, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned int v;
+	size_t i;
+
+	for (i = 0; i < n; i += 3, p += 4) {
+		v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) |
+		    (i + 2 < n ? s[i + 2] : 0);
+		p[0] = tab[v >> 18];
+		p[1] = tab[v >> 12 & 63];
+		p[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		p[3] = i + 2 < n ? tab[v & 63] : '=';
+	}
+	return p;
+}
+
 /**
  * jw_b64_to() - the bytes of @str in base64 (RFC 4648, padded), quoted, at @p
  * @p: where it goes: room for 4 bytes per 3 of @str, and 6
@@ -274,21 +315,8 @@ bool jw_utf8(const char *str)
  */
 char *jw_b64_to(char *p, const char *str)
 {
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), i;
-	unsigned int v;
-
 	*p++ = '"';
-	for (i = 0; i < n; i += 3, p += 4) {
-		v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) |
-		    (i + 2 < n ? s[i + 2] : 0);
-		p[0] = tab[v >> 18];
-		p[1] = tab[v >> 12 & 63];
-		p[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-		p[3] = i + 2 < n ? tab[v & 63] : '=';
-	}
+	p = b64_part(p, (const unsigned char *)str, strlen(str));
 	*p++ = '"';
 	return p;
 }
@@ -297,25 +325,24 @@ char *jw_b64_to(char *p, const char *str)
  * jw_b64() - a string value: the bytes of @str in base64 (RFC 4648)
  * @w: the writer
  * @str: the bytes, up to their NUL
+ *
+ * A string too long for the buffer goes in pieces of whole 3-byte groups.
  */
 void jw_b64(struct jw *w, const char *str)
 {
-	size_t n = strlen(str);
-	char *buf;
+	const size_t max = sizeof(w->buf) / 4 * 3;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), k;
 
 	jw_sep(w);
-	if (4 * (n / 3) + 12 <= sizeof(w->buf) - w->len) {
-		w->len = jw_b64_to(w->buf + w->len, str) - w->buf;
-		return;
+	jw_putc(w, '"');
+	for (; n; s += k, n -= k) {
+		k = n < max ? n : max;
+		if (sizeof(w->buf) - w->len < (k + 2) / 3 * 4)
+			jw_flush(w);
+		w->len = b64_part(w->buf + w->len, s, k) - w->buf;
 	}
-	jw_flush(w);
-	buf = malloc(4 * (n / 3) + 12);
-	if (!buf) {
-		jw_put(w, "\"\"", 2);
-		return;
-	}
-	jw_put(w, buf, jw_b64_to(buf, str) - buf);
-	free(buf);
+	jw_putc(w, '"');
 }
 
 /**
