@@ -42,12 +42,17 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || set -- "$ROOT/build/kmod/$KVER/module/lifecycle.ko"
 
-# CPU time of a command and its children, user + system, in guest ns
-# (= instructions under icount; idle time, which the clock may jump
-# through while 9p answers, is not in it)
+# t OUT CMD: CPU time of sh -c "CMD > OUT" and its children, user +
+# system, in guest ns (= instructions under icount; idle time, which the
+# clock may jump through while 9p answers, is not in it).  OUT is removed
+# first, untimed: truncating the last run's output would free its pages
+# in the timed command.
 t() {
-	local TIMEFORMAT='%3U %3S' u s
-	{ time "$@" > /dev/null 2>&1; } 2> /tmp/r/time
+	local TIMEFORMAT='%3U %3S' u s out=$1
+
+	shift
+	rm -f "$out"
+	{ time sh -c "$* > $out" > /dev/null 2>&1; } 2> /tmp/r/time
 	read -r u s < /tmp/r/time
 	echo $(((10#${u/./} + 10#${s/./}) * 1000000))
 }
@@ -56,22 +61,26 @@ median3() {
 	printf '%s\n' "$@" | sort -n | sed -n 2p
 }
 
-# userspace_cost NAME READER: READER's json and timeline of the recording
-# $W/r.bin ($n records), less the same of the empty one, per record
-userspace_cost() {
-	local i r a b
-	local -a e_json e_tl f_json f_tl
+# row NAME LABEL OUT EMPTY FULL: commands EMPTY and FULL, output to OUT,
+# timed 3 times each, in turn; (median of FULL - median of EMPTY) / $n
+# records.  OUT is left holding FULL's output.
+row() {
+	local i
+	local -a e f
 
 	for i in 1 2 3; do
-		e_json[$i]=$(t sh -c "$2 --json -i $W/empty.bin > $W/j")
-		e_tl[$i]=$(t sh -c "$2 -i $W/empty.bin > $W/l")
-		f_json[$i]=$(t sh -c "$2 --json -i $W/r.bin > $W/j")
-		f_tl[$i]=$(t sh -c "$2 -i $W/r.bin > $W/l")
+		e[$i]=$(t "$3" "$4")
+		f[$i]=$(t "$3" "$5")
 	done
-	for r in json tl; do
-		eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
-		echo "readcost: $1 $r $n $(((b - a) / n))"
-	done
+	echo "readcost: $1 $2 $n $((($(median3 "${f[@]}") - $(median3 "${e[@]}")) / n))"
+}
+
+# userspace_cost NAME READER: READER's json and timeline of the recording
+# $W/r.bin ($n records), less the same of the empty one, per record; they
+# leave the recording's JSON in $W/j and its timeline in $W/l
+userspace_cost() {
+	row "$1" json $W/j "$2 --json -i $W/empty.bin" "$2 --json -i $W/r.bin"
+	row "$1" tl $W/l "$2 -i $W/empty.bin" "$2 -i $W/r.bin"
 }
 
 # store_cost NAME: the floor under a reader, storing bytes it already
@@ -80,19 +89,10 @@ userspace_cost() {
 # record (cat's own read from the page cache is in it: a reader of
 # /proc/lifecycle copies its input once too)
 store_cost() {
-	local i r a b
-	local -a e_cat f_bin f_json f_tl
+	local f
 
-	for i in 1 2 3; do
-		e_cat[$i]=$(t sh -c "cat $W/empty.bin > $W/c")
-		f_bin[$i]=$(t sh -c "cat $W/r.bin > $W/c")
-		f_json[$i]=$(t sh -c "cat $W/j > $W/c")
-		f_tl[$i]=$(t sh -c "cat $W/l > $W/c")
-	done
-	a=$(median3 "${e_cat[@]}")
-	for r in bin json tl; do
-		eval "b=\$(median3 \${f_$r[@]})"
-		echo "readcost: $1 cat-$r $n $(((b - a) / n))"
+	for f in bin:r.bin json:j tl:l; do
+		row "$1" "cat-${f%%:*}" $W/c "cat $W/empty.bin" "cat $W/${f#*:}"
 	done
 	echo "readcost: note: bytes per record: binary $(($(stat -c %s $W/r.bin) / n)), json $(($(stat -c %s $W/j) / n)), timeline $(($(stat -c %s $W/l) / n))"
 }
@@ -114,14 +114,14 @@ if [ "${GUEST:-}" = 1 ]; then
 		echo clear > /sys/kernel/debug/lifecycle/control
 		$L -r > $W/empty.bin
 		for i in 1 2 3; do
-			e_text[$i]=$(t sh -c "cat /proc/lifecycle > $W/t.txt")
-			e_rec[$i]=$(t sh -c "$L -r > $W/e.bin")
+			e_text[$i]=$(t $W/t.txt "cat /proc/lifecycle")
+			e_rec[$i]=$(t $W/e.bin "$L -r")
 		done
 		$W/lcwork bench fork "$OPS" $W/lctrue > /dev/null
 		n=$(($(wc -l < /proc/lifecycle) - 1))
 		for i in 1 2 3; do
-			f_text[$i]=$(t sh -c "cat /proc/lifecycle > $W/t.txt")
-			f_rec[$i]=$(t sh -c "$L -r > $W/r.bin")
+			f_text[$i]=$(t $W/t.txt "cat /proc/lifecycle")
+			f_rec[$i]=$(t $W/r.bin "$L -r")
 		done
 		for r in text rec; do
 			eval "a=\$(median3 \${e_$r[@]}); b=\$(median3 \${f_$r[@]})"
