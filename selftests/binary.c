@@ -340,8 +340,6 @@ TEST_F_TIMEOUT(bin, a_log_behind_told_lost, 600)
 	EXPECT_EQ(me, ev->reap.reaper_pid);
 }
 
-#define NOBODY		65534
-
 /*
  * A binary reader without CAP_SYS_ADMIN gets only its own uid's records:
  * its child's exit code 4 and reap, and nothing of root's child, which
@@ -365,7 +363,7 @@ TEST_F(bin, non_root_gets_own_uid_only)
 		int fd;
 		char c;
 
-		if (setgid(NOBODY) || setuid(NOBODY))
+		if (setgid(LC_NOBODY) || setuid(LC_NOBODY))
 			_exit(1);
 		fd = open(LC_PATH, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || ioctl(fd, LC_IOC_TAIL) ||
@@ -378,7 +376,7 @@ TEST_F(bin, non_root_gets_own_uid_only)
 		if (read_events(fd, &self->e, self->buf, self->size))
 			_exit(4);
 		for (i = 0; i < self->e.n; i++)
-			if (self->e.ev[i]->uid != NOBODY &&
+			if (self->e.ev[i]->uid != LC_NOBODY &&
 			    self->e.ev[i]->type != LC_EV_LOST)
 				_exit(5);
 		ev = find(&self->e, LC_EV_EXIT, mine);

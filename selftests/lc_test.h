@@ -35,6 +35,7 @@
 #define LC_MAX_KV	16
 #define LC_TIMEOUT_MS	10000	/* TCG is slow: wait this long for a record */
 #define LC_NSEC		1000000000ULL
+#define LC_NOBODY	65534		/* the uid (and gid) the non-root tests take */
 
 struct lc_rec {
 	unsigned long long seq;

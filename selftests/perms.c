@@ -7,7 +7,6 @@
 
 #include "lc_test.h"
 
-#define NOBODY		65534
 #define CONTROL		"/sys/kernel/debug/lifecycle/control"
 
 TEST(non_root_sees_own_uid_only)
@@ -29,7 +28,7 @@ TEST(non_root_sees_own_uid_only)
 
 		close(up[0]);
 		close(down[1]);
-		if (setgid(NOBODY) || setuid(NOBODY))
+		if (setgid(LC_NOBODY) || setuid(LC_NOBODY))
 			_exit(1);
 		if (lc_open(&log))
 			_exit(7);
@@ -45,7 +44,7 @@ TEST(non_root_sees_own_uid_only)
 			_exit(3);
 		lc_settle(&log, 300);
 		for (i = 0; i < log.nr; i++)
-			if (log.recs[i].uid != NOBODY &&
+			if (log.recs[i].uid != LC_NOBODY &&
 			    strcmp(log.recs[i].event, "lost")) {
 				lc_dump(&log, 0);
 				_exit(5);
