@@ -341,10 +341,15 @@ int lc_parse_event(struct lc_parser *p, const struct lc_event *ev,
 	r->uid = ev->uid;
 	/* the text writes an empty comm, and a lost record's, as "-" */
 	comm_len = strnlen(ev->comm, LC_COMM_LEN);
-	if (r->type == LC_EV_LOST || !comm_len)
+	if (r->type == LC_EV_LOST || !comm_len) {
 		memcpy(r->comm, "-", 2);
-	else if (str(p, "comm", ev->comm, comm_len, r->comm, sizeof(r->comm)))
+	} else if (comm_len < LC_COMM_LEN) {	/* no NUL in it: strnlen() */
+		memcpy(r->comm, ev->comm, LC_COMM_LEN);
+		r->comm[comm_len] = '\0';
+	} else if (str(p, "comm", ev->comm, comm_len, r->comm,
+		       sizeof(r->comm))) {
 		return -1;
+	}
 	if (details(p, ev, len, r))
 		return -1;
 	ids(ev, len, r);

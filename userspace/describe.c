@@ -18,16 +18,6 @@ struct tl_line {
 	struct sb *d;
 };
 
-/* n bytes as they are, cut at the end of the buffer */
-static void sb_put(struct sb *b, const char *s, size_t n)
-{
-	if (n > sizeof(b->buf) - 1 - b->len)
-		n = sizeof(b->buf) - 1 - b->len;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-}
-
 void sb_add(struct sb *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -44,12 +34,8 @@ void sb_add(struct sb *b, const char *fmt, ...)
 		b->len = sizeof(b->buf) - 1;
 }
 
-void sb_str(struct sb *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
-void sb_num(struct sb *b, long long v)
+/* sb_num() near the end of the buffer: the digits that fit */
+void sb_num_slow(struct sb *b, long long v)
 {
 	char tmp[24], *end = tmp + sizeof(tmp), *t = lc_sdec(end, v);
 
@@ -71,17 +57,35 @@ static int printable_utf8(const unsigned char *p)
 	return n;
 }
 
+/* the bytes copied as they are: printable ASCII but \ (and ') */
+static const unsigned char plain[2][256] = {
+	{ [0x20 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
+	{ [0x20 ... 0x26] = 1, [0x28 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
+};
+
+/**
+ * sb_plain_len() - how many bytes of a string sb_safe() copies as they are
+ * @s: the string
+ *
+ * Return: the length of the run of plain ASCII at @s (all of it when
+ * s[return] is the NUL: then sb_safe(b, s, false) writes @s unchanged, one
+ * column a byte).
+ */
+size_t sb_plain_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (plain[0][*p])
+		p++;
+	return p - (const unsigned char *)s;
+}
+
 /*
  * Printable ASCII as is, valid UTF-8 as is when the terminal takes it,
  * the rest as \xHH: names never drive the terminal.
  */
 void sb_safe(struct sb *b, const char *s, bool quote_spaces)
 {
-	/* the bytes copied as they are: printable ASCII but \ (and ') */
-	static const unsigned char plain[2][256] = {
-		{ [0x20 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
-		{ [0x20 ... 0x26] = 1, [0x28 ... 0x5b] = 1, [0x5d ... 0x7e] = 1 },
-	};
 	const unsigned char *p = (const unsigned char *)s;
 	bool q = quote_spaces && (!*s || strpbrk(s, " '\""));
 	const unsigned char *tab = plain[q];
@@ -188,11 +192,17 @@ void sb_dur(struct sb *b, long long ns)
 	}
 }
 
+/* as sig_format(), without printf */
 static void sb_sig(struct sb *b, long long sig)
 {
-	char name[32];
+	const char *n = sig_name(sig);
 
-	sb_str(b, sig_format(name, sizeof(name), sig));
+	if (n) {
+		sb_str(b, n);
+		return;
+	}
+	sb_str(b, "signal ");
+	sb_num(b, sig);
 }
 
 /* " (bash)" or " (bash, exited)" when the process is known */
@@ -394,9 +404,14 @@ static char letter(long long c)
 static void d_state(struct tl_line *l)
 {
 	const struct lc_entry *r = l->r;
+	char from = letter(r->state.from), to = letter(r->state.to);
 
-	sb_add(l->d, "state %c %s %c", letter(r->state.from), tl_arrow(l->t),
-	       letter(r->state.to));
+	sb_str(l->d, "state ");
+	sb_put(l->d, &from, 1);
+	sb_str(l->d, " ");
+	sb_str(l->d, tl_arrow(l->t));
+	sb_str(l->d, " ");
+	sb_put(l->d, &to, 1);
 	if (r->state.prev_ns != LC_NONE) {
 		sb_str(l->d, " after ");
 		sb_dur(l->d, r->state.prev_ns);

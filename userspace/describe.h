@@ -6,6 +6,8 @@
 #define LC_DESCRIBE_H
 
 #include <stdbool.h>
+#include <string.h>
+#include "jsonw.h"
 #include "timeline.h"
 
 #define DETAIL_LEN	1024
@@ -27,15 +29,45 @@ static inline void sb_start(struct sb *b, bool utf8)
 }
 
 __printf(2, 3) void sb_add(struct sb *b, const char *fmt, ...);
-/* the bytes of s as they are (no printf: the timeline's fast path) */
-void sb_str(struct sb *b, const char *s);
-/* v in decimal */
-void sb_num(struct sb *b, long long v);
+
+/* n bytes as they are, cut at the end of the buffer */
+static inline void sb_put(struct sb *b, const char *s, size_t n)
+{
+	if (n > sizeof(b->buf) - 1 - b->len)
+		n = sizeof(b->buf) - 1 - b->len;
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+/*
+ * the bytes of s as they are (no printf: the timeline's fast path);
+ * inline, so that a literal's length is known when compiling
+ */
+static inline void sb_str(struct sb *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+void sb_num_slow(struct sb *b, long long v);
+
+/* v in decimal, written in place when the 20 digits and sign fit */
+static inline void sb_num(struct sb *b, long long v)
+{
+	if (sizeof(b->buf) - 1 - b->len < 21) {
+		sb_num_slow(b, v);
+		return;
+	}
+	b->len = lc_put_sdec(b->buf + b->len, v) - b->buf;
+	b->buf[b->len] = '\0';
+}
 /*
  * printable ASCII as is (and valid UTF-8 when b->utf8), the rest as
  * \xHH; quote args with spaces
  */
 void sb_safe(struct sb *b, const char *s, bool quote_spaces);
+/* the bytes at s that sb_safe() copies unchanged */
+size_t sb_plain_len(const char *s);
 /* a duration: "412 ns", "412 us", "412 ms" or "12.345 s" */
 void sb_dur(struct sb *b, long long ns);
 /* the columns b->buf takes on a terminal */

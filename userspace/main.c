@@ -558,6 +558,7 @@ int cmd_log(struct opts *o)
 	int ret = 1;
 
 	tl_init(&c.t, stdout, o->color, o->utf8);
+	c.t.direct = true;	/* nothing else goes to stdout */
 	if (o->wall && tl_set_wall(&c.t))
 		goto out;
 	if (!s || tlw_init(&c.w, &c.t, TL_WINDOW)) {

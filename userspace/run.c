@@ -108,6 +108,7 @@ int cmd_follow(struct opts *o)
 	s->strict = o->strict;
 	setup_signals(&old, &wait_mask);
 	tl_init(&c.t, stdout, o->color, o->utf8);
+	c.t.direct = true;	/* nothing else goes to stdout */
 	if (o->wall && tl_set_wall(&c.t))
 		ret = -1;
 	if (o->timeout_ms >= 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cli.h"
 #include "describe.h"
 #include "jsonw.h"
 #include "timeline.h"
@@ -122,19 +123,13 @@ void tl_origin(struct tl *t, const struct lc_entry *r)
 		t->t0 = r->ts_ns;
 }
 
-static void header(struct tl *t)
-{
-	fprintf(t->out, "%*s %-8s %-7s %-7s %-16s %s\n", t->wall ? 15 : 10,
-		t->wall ? "TIME" : "TIME(s)", "EVENT", "PID", "PPID", "COMM",
-		"DETAILS");
-	t->header_done = true;
-}
-
-/* a line of the timeline, written with one fwrite() */
+/* a line of the timeline, built where it is written */
 struct line {
-	char buf[DETAIL_LEN + 128];
+	char *buf;
 	size_t len;
 };
+
+#define LINE_LEN	(DETAIL_LEN + 128)
 
 static void put(struct line *l, const char *s, size_t n)
 {
@@ -160,20 +155,14 @@ static void put_left(struct line *l, const char *s, size_t n, size_t cols,
 		pad(l, width - cols);
 }
 
-/* s right-aligned in width bytes */
-static void put_right(struct line *l, const char *s, size_t n, size_t width)
-{
-	if (n < width)
-		pad(l, width - n);
-	put(l, s, n);
-}
-
-/* as "%-*lld " */
+/* as "%-*lld ": digits written in place, then the padding */
 static void put_num(struct line *l, long long v, size_t width)
 {
-	char tmp[24], *s = lc_sdec(tmp + sizeof(tmp), v);
+	char *s = l->buf + l->len, *e = lc_put_sdec(s, v);
 
-	put_left(l, s, tmp + sizeof(tmp) - s, tmp + sizeof(tmp) - s, width);
+	l->len += e - s;
+	if ((size_t)(e - s) < width)
+		pad(l, width - (e - s));
 	put(l, " ", 1);
 }
 
@@ -194,9 +183,10 @@ static void print_wall(struct tl *t, struct line *l, long long ts)
 /* seconds.milliseconds since the first record, in 10 columns */
 static void print_time(struct tl *t, struct line *l, long long ts)
 {
-	char tmp[32], *s, *end = tmp + sizeof(tmp);
+	char tmp[32], *s = tmp + 1;
 	unsigned long long a;
 	long long d;
+	size_t n;
 
 	if (t->wall)
 		return print_wall(t, l, ts);
@@ -204,29 +194,65 @@ static void print_time(struct tl *t, struct line *l, long long ts)
 		t->t0 = ts;
 	d = ts - t->t0;
 	a = d < 0 ? -(unsigned long long)d : (unsigned long long)d;
-	s = lc_dec(end, a / 1000000 % 1000 + 1000);	/* 1xyz: 3 digits */
+	s = lc_put_dec(s, a / 1000000000);
+	lc_put_dec(s, a / 1000000 % 1000 + 1000);	/* 1xyz: 3 digits */
 	*s = '.';
-	s = lc_dec(s, a / 1000000000);
-	if (d < 0)
-		*--s = '-';
-	put_right(l, s, end - s, 10);
+	s += 4;
+	tmp[0] = '-';
+	n = s - tmp - (d >= 0);
+	if (n < 10)
+		pad(l, 10 - n);
+	put(l, d < 0 ? tmp : tmp + 1, n);
 	put(l, " ", 1);
 }
 
+/* the comm column: 16 columns, a name that needs no escape in one copy */
+static void put_comm(struct tl *t, struct line *l, const char *comm)
+{
+	struct sb b;		/* 1 KiB: not cleared, only started */
+	size_t n = sb_plain_len(comm);
+
+	if (!comm[n]) {
+		put_left(l, comm, n, n, 16);
+	} else {
+		sb_start(&b, t->utf8);
+		sb_safe(&b, comm, false);
+		put_left(l, b.buf, b.len, sb_width(&b), 16);
+	}
+	put(l, " ", 1);
+}
+
+static void header(struct tl *t, struct line *l)
+{
+	int n = snprintf(l->buf, LINE_LEN, "%*s %-8s %-7s %-7s %-16s %s\n",
+			 t->wall ? 15 : 10, t->wall ? "TIME" : "TIME(s)",
+			 "EVENT", "PID", "PPID", "COMM", "DETAILS");
+
+	l->len = n;
+	t->header_done = true;
+}
+
+/**
+ * tl_print() - one line of the timeline
+ * @t: the timeline; with t->direct the line goes to lc_out, not t->out
+ * @r: the record
+ * @reap: the reap joined onto an exit line, or NULL
+ */
 void tl_print(struct tl *t, const struct lc_entry *r,
 	      const struct lc_entry *reap)
 {
-	struct sb comm, details;	/* 2 KiB: not cleared, only started */
+	struct sb details;	/* 1 KiB: not cleared, only started */
 	const char *col = t->color ? ev_color[r->type] : NULL;
 	const char *ev = lc_event_name(r->type);
-	struct line l;
+	char local[2 * LINE_LEN];
+	struct line l = { .buf = local };
 
+	if (t->direct)
+		l.buf = lc_out_room(2 * LINE_LEN);
 	if (!t->header_done)
-		header(t);
-	sb_start(&comm, t->utf8);
+		header(t, &l);
 	sb_start(&details, t->utf8);
 	describe(t, r, reap, &details);
-	l.len = 0;
 	print_time(t, &l, r->ts_ns);
 	if (col)
 		put(&l, col, strlen(col));
@@ -237,15 +263,16 @@ void tl_print(struct tl *t, const struct lc_entry *r,
 	if (r->type == LC_EV_LOST) {	/* no process: no identity */
 		put_left(&l, "", 0, 0, 7 + 1 + 7 + 1 + 16 + 1);
 	} else {
-		sb_safe(&comm, r->comm, false);
 		put_num(&l, r->pid, 7);
 		put_num(&l, r->ppid, 7);
-		put_left(&l, comm.buf, comm.len, sb_width(&comm), 16);
-		put(&l, " ", 1);
+		put_comm(t, &l, r->comm);
 	}
 	put(&l, details.buf, details.len);
 	put(&l, "\n", 1);
-	fwrite(l.buf, 1, l.len, t->out);
+	if (t->direct)
+		lc_out_done(l.buf + l.len);
+	else
+		fwrite(l.buf, 1, l.len, t->out);
 }
 
 /* join[i]: index of the reap record that ends exit record i, or -1 */

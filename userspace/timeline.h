@@ -11,6 +11,7 @@ struct tl {
 	FILE *out;
 	bool color, utf8;
 	bool header_done;
+	bool direct;		/* lines to lc_out (cli.h), not through out */
 	bool wall;		/* -T: time of day */
 	long long wall_off;	/* ns from boot time to the epoch */
 	long long t0;		/* ts of the first record */
