@@ -12,7 +12,9 @@
 # own symbols.  MODE: fork (default), exec, spawn, thread, storm.
 # READER='lifecycle -f --new --json' (say) runs that reader (from
 # userspace/, its output to a tmpfs file) during the lc run, so that its
-# cost, user and kernel, is in the profile.
+# cost, user and kernel, is in the profile; the reader's own samples
+# (user and kernel, by symbol) are then printed as well, counted from its
+# process alone rather than as a difference between the two runs.
 # Needs perf (linux-perf) on the host; files in build/vm-out/profile/.
 set -euo pipefail
 
@@ -63,6 +65,11 @@ if [ "${GUEST:-}" = 1 ]; then
 		perf report -i /tmp/p/$run.data --no-children --sort sym \
 			--stdio -q -F overhead,sample,sym 2> /dev/null |
 			grep -v '^$' > "$OUT/$run.txt" || true
+		[ -z "$rpid" ] ||
+			perf report -i /tmp/p/$run.data --comm lifecycle \
+				--no-children --sort dso,sym --stdio -q \
+				-F sample,dso,sym 2> /dev/null |
+			grep -v '^$' > "$OUT/reader.txt" || true
 	done
 	rmmod lifecycle
 	exit 0
@@ -102,4 +109,21 @@ for k in rows[:40]:
     d = lc[k] - none[k]
     if d:
         print(f"  {per(d):+8.0f}  {k[0]} {k[1]}")
+# The reader's own samples (its process, user and kernel): counted
+# directly, not as a difference between two runs.
+try:
+    lines = open(f"{out}/reader.txt").read().split("\n")
+except OSError:
+    sys.exit(0)
+dso, syms = collections.Counter(), []
+for line in lines:
+    m = re.match(r"\s*(\d+)\s+(\S+)\s+\[[k.]\]\s+(\S+)", line)
+    if m:
+        dso[m.group(2)] += int(m.group(1))
+        syms.append((int(m.group(1)), m.group(2), m.group(3)))
+print(f"reader (its own process): {per(sum(dso.values())):.0f} "
+      "instructions/op: " +
+      ", ".join(f"{d} {per(n):.0f}" for d, n in dso.most_common()))
+for n, d, sym in sorted(syms, reverse=True)[:20]:
+    print(f"  {per(n):8.0f}  {d} {sym}")
 EOF
