@@ -75,6 +75,7 @@ static int follow_one(void *ctx, const struct lc_entry *r)
 			tl_print(&c->t, r, NULL);
 	}
 	tl_note(&c->t, r);
+	tl_prune(&c->t);
 	return out_error() ? -1 : 0;
 }
 

@@ -77,6 +77,32 @@ void tl_note(struct tl *t, const struct lc_entry *r)
 		e->flags |= SEEN_REAP;
 }
 
+/* names kept at least, whatever was reaped */
+#define TL_NAMES_MIN	8192
+
+static bool name_needed(const struct pid_info *e, const void *arg)
+{
+	(void)arg;
+	return !(e->flags & SEEN_REAP);
+}
+
+/**
+ * tl_prune() - forget the names of processes reaped long ago
+ * @t: the timeline
+ *
+ * Without it the name table grows with every pid the input ever shows, up
+ * to pid_max (4,194,304 where systemd raises it) in a follower left
+ * running.  It is pruned once it holds more than TL_NAMES_MIN names and
+ * twice what the last pruning kept, so the cost per record stays constant.
+ */
+void tl_prune(struct tl *t)
+{
+	if (t->names.n > TL_NAMES_MIN && t->names.n > 2 * t->names_kept) {
+		pidmap_prune(&t->names, name_needed, NULL);
+		t->names_kept = t->names.n;
+	}
+}
+
 /**
  * tl_set_wall() - print TIME as the time of day
  * @t: the timeline
@@ -328,7 +354,6 @@ void tl_print_all(struct tl *t, const struct lc_entry *recs,
 #define TLW_SHOW	1u
 #define TLW_JOINED	2u
 #define TLW_NONE	(~0ULL)
-#define TLW_NAMES_MIN	8192
 
 /**
  * tlw_init() - a window of records before the timeline
@@ -374,12 +399,6 @@ static bool open_in_window(const struct pid_info *e, const void *arg)
 	return e->idx >= 0 && (unsigned long long)e->idx >= w->head;
 }
 
-static bool name_needed(const struct pid_info *e, const void *arg)
-{
-	(void)arg;
-	return !(e->flags & SEEN_REAP);
-}
-
 /*
  * Tables that only grow would grow with the input: exits that left the
  * window, and the names of processes reaped long ago, are forgotten.
@@ -388,11 +407,7 @@ static void tlw_prune(struct tl_window *w)
 {
 	if (w->open.n > 2 * w->cap + 1024)
 		pidmap_prune(&w->open, open_in_window, w);
-	if (w->t->names.n > TLW_NAMES_MIN &&
-	    w->t->names.n > 2 * w->names_kept) {
-		pidmap_prune(&w->t->names, name_needed, NULL);
-		w->names_kept = w->t->names.n;
-	}
+	tl_prune(w->t);
 }
 
 /* print (or not) the oldest record */

@@ -16,6 +16,7 @@ struct tl {
 	long long wall_off;	/* ns from boot time to the epoch */
 	long long t0;		/* ts of the first record */
 	struct pidmap names;	/* tgid -> comm, parent, exited */
+	size_t names_kept;	/* names left after the last pruning */
 };
 
 void tl_init(struct tl *t, FILE *out, bool color, bool utf8);
@@ -26,6 +27,8 @@ int tl_set_wall(struct tl *t);
 void tl_origin(struct tl *t, const struct lc_entry *r);
 /* remember comms and parents: call for every record, printed or not */
 void tl_note(struct tl *t, const struct lc_entry *r);
+/* forget long-reaped names, so that a long input keeps memory bounded */
+void tl_prune(struct tl *t);
 /* one line; reap, when given, is joined onto an exit line */
 void tl_print(struct tl *t, const struct lc_entry *r,
 	      const struct lc_entry *reap);
@@ -49,7 +52,6 @@ struct tl_window {
 	size_t cap;
 	unsigned long long head, n;	/* oldest record's number, count */
 	struct pidmap open;	/* pid -> number of its unjoined exit */
-	size_t names_kept;	/* names left after the last pruning */
 };
 
 /* 0, or -1 when out of memory */
