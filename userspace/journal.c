@@ -298,6 +298,7 @@ static int journal_one(void *ctx, const struct lc_entry *r)
 			return -1;
 	}
 	tl_note(&j->t, r);
+	tl_prune(&j->t);
 	return 0;
 }
 
