@@ -101,6 +101,31 @@
  * code, signal and core are derived from it as in the text.  New fields
  * only ever go at the end and make size larger: use size to step to the
  * next event, and fields only when size covers them.
+ *
+ * The mapped log: a reader that sees every record as the log holds it (an
+ * admin, see perms, opened through the initial pid namespace's procfs)
+ * may mmap() the file read-only (MAP_SHARED), from offset 0.  The first
+ * page is struct lc_ring_ctl; the slot of record seq starts at
+ * data_offset + (seq & (nslots - 1)) * slot_size and holds that record as
+ * the binary stream's struct lc_event, ev.size bytes.  The module writes a
+ * slot's seq last, with 0 there while it writes the rest, and publishes
+ * head after it.  A reader takes seq S, for S below head, by reading the
+ * slot's seq (acquire), copying ev.size bytes (at most slot_size), and
+ * reading the slot's seq again: the copy holds record S only when both
+ * reads give S.  Otherwise the writer has overwritten it: the reader
+ * resumes at head - nslots + 1 (at least S + 1), and the records it
+ * skipped are lost.  Records below first were cleared, not lost.  Any
+ * other mapping is refused: -EACCES for another reader (it keeps read()),
+ * -EPERM for a writable or executable one, -EINVAL for one past the
+ * end.  The mapping stays valid after the module goes
+ * (dying is then 1, and head stops).
+ *
+ * LC_IOC_CURSOR tells the file where a mapped reader is, so that poll()
+ * and the stats (lost, behind) count from there: seq is the next record
+ * it will take (no earlier than the file's cursor and at most head), lost
+ * the records it lost since the last call; -EINVAL otherwise.  seq 0
+ * moves nothing and reads the file's cursor back into seq (the start: the
+ * oldest record, or head after LC_IOC_TAIL).
  */
 #ifndef _LIFECYCLE_H
 #define _LIFECYCLE_H
@@ -119,6 +144,7 @@
 #define LC_IOC_FOLLOW		_IO(LC_IOC_MAGIC, 1)
 #define LC_IOC_TAIL		_IO(LC_IOC_MAGIC, 2)
 #define LC_IOC_BINARY		_IO(LC_IOC_MAGIC, 3)
+#define LC_IOC_CURSOR		_IOWR(LC_IOC_MAGIC, 4, struct lc_cursor)
 
 /*
  * The first 8 bytes of a binary stream: v2 is followed by struct
@@ -139,6 +165,27 @@ struct lc_stream_header {
 #define LC_STREAM_BOOT_ID	0x1
 /* LC_BIN_MAGIC and the header: what comes before the first event */
 #define LC_BIN_PROLOGUE_LEN	(LC_BIN_MAGIC_LEN + sizeof(struct lc_stream_header))
+
+/* Page 0 of the mapped log: see "The mapped log" above. */
+struct lc_ring_ctl {
+	__u32 magic;		/* LC_RING_MAGIC */
+	__u16 size;		/* bytes of this struct; fields only get added */
+	__u16 slot_size;	/* bytes from one slot to the next, 8-aligned */
+	__u32 data_offset;	/* where slot 0 starts, a page boundary */
+	__u32 nslots;		/* log_size, a power of two */
+	__u64 head;		/* the seq the next record gets */
+	__u64 first;		/* the oldest seq kept by a clear */
+	__u32 dying;		/* 1 once the module is unloading */
+	__u32 reserved;		/* 0 */
+};
+
+#define LC_RING_MAGIC		0x6e72636cU	/* "lcrn" in memory */
+
+/* LC_IOC_CURSOR's argument. */
+struct lc_cursor {
+	__u64 seq;
+	__u64 lost;
+};
 
 /* The longest line the module writes, newline included. */
 #define LC_LINE_MAX		2048

@@ -10,6 +10,7 @@
  *
  * What changes, by version (booted and tested: Debian's 6.1, 6.12 and
  * 6.12-rt; read from the source only: 6.16, 6.18, 7.0):
+ *   6.3   vma->vm_flags becomes read-only: vm_flags_clear() (below).
  *   6.16  sched_process_exit gains bool group_dead (below).
  *   6.18  task_newtask's clone_flags become u64 (below).
  *   7.0   tracepoint probes run under SRCU-fast and can be preempted
@@ -29,6 +30,7 @@
 #include <linux/sched.h>
 
 #define LC_V6_1		KERNEL_VERSION(6, 1, 0)
+#define LC_V6_3		KERNEL_VERSION(6, 3, 0)
 #define LC_V6_16	KERNEL_VERSION(6, 16, 0)
 #define LC_V6_18	KERNEL_VERSION(6, 18, 0)
 
@@ -62,6 +64,13 @@
 				struct task_struct *prev, \
 				struct task_struct *next, \
 				unsigned int prev_state
+
+/* vm_flags_clear() from 6.3; before, the field is written directly. */
+#if LINUX_VERSION_CODE >= LC_V6_3
+#define lc_vm_flags_clear(vma, flags)	vm_flags_clear(vma, flags)
+#else
+#define lc_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
+#endif
 
 /* The field is __state from 5.14 on; both supported series have it. */
 #define LC_TASK_STATE(t)	READ_ONCE((t)->__state)

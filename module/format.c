@@ -396,3 +396,37 @@ size_t lc_encode(const struct lc_record *r, struct lc_event *ev)
 	memcpy((char *)ev + ids, &r->ids, sizeof(r->ids));
 	return size;
 }
+
+/**
+ * lc_decode() - an event of the log's ring back to a record
+ * @ev: the event, as lc_encode() wrote it
+ * @r: output; its pid-namespace view is left to the caller
+ *
+ * The inverse of lc_encode(): the header field by field, the payload in
+ * one piece, the ids from lc_event_ids_offset().
+ */
+void lc_decode(const struct lc_event *ev, struct lc_record *r)
+{
+	char *dst = (char *)r + offsetof(struct lc_record, fork);
+	size_t len;
+
+	r->seq = ev->seq;
+	r->ts = ev->ts;
+	r->type = ev->type;
+	r->cpu = ev->cpu;
+	r->pid = ev->pid;
+	r->tgid = ev->tgid;
+	r->ppid = ev->ppid;
+	r->uid = ev->uid;
+	memcpy(r->comm, ev->comm, LC_COMM_LEN);
+	if (likely(ev->type != LC_EV_EXEC)) {
+		memcpy(dst, (const char *)ev + LC_EVENT_HEADER_SIZE,
+		       LC_SMALL_PAYLOAD);
+	} else {
+		len = offsetof(struct lc_exec_info, str) +
+		      ev->exec.filename_len + ev->exec.argv_len;
+		memcpy(dst, (const char *)ev + LC_EVENT_HEADER_SIZE, len);
+	}
+	memcpy(&r->ids, (const char *)ev + lc_event_ids_offset(ev),
+	       sizeof(r->ids));
+}

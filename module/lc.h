@@ -54,30 +54,12 @@ struct lc_record {
 
 /*
  * Bytes a record other than exec uses: the header and the largest of the
- * small union members.  Commit copies this constant size, so that the
- * compiler inlines the copy; exec records and records with a pid-ns view
- * copy their real size.
+ * small union members (what lc_record_init() clears).  In the log every
+ * record is its struct lc_event (log.c).
  */
 #define LC_SMALL_PAYLOAD	LC_EVENT_PAYLOAD_SIZE
 #define LC_SMALL_RECORD		(offsetof(struct lc_record, fork) + \
 				 LC_SMALL_PAYLOAD)
-
-/**
- * lc_record_size() - the bytes of @r that mean something
- * @r: a finished record
- *
- * Return: LC_SMALL_RECORD, or for exec the header and the filename and
- * argv bytes used, or the whole record when it holds a pid-ns view.
- */
-static inline size_t lc_record_size(const struct lc_record *r)
-{
-	if (unlikely(r->nslevels))
-		return sizeof(*r);
-	if (r->type == LC_EV_EXEC)
-		return offsetof(struct lc_record, exec.str) +
-		       r->exec.filename_len + r->exec.argv_len;
-	return LC_SMALL_RECORD;
-}
 
 /*
  * Every probe disables preemption itself (lc_probe_enter()), which is an
@@ -165,6 +147,7 @@ void lc_log_clear(void);
 void lc_log_shutdown(void);
 bool lc_log_dying(void);
 size_t lc_log_memory(void);
+int lc_log_mmap(struct vm_area_struct *vma);
 extern wait_queue_head_t lc_log_wq;
 
 /* record.c: building records from tasks */
@@ -253,6 +236,7 @@ bool lc_pidns_view(struct lc_record *r, struct pid_namespace *ns);
 bool lc_view(struct lc_record *r, struct pid_namespace *ns);
 int lc_format(const struct lc_record *r, char *buf, size_t size);
 size_t lc_encode(const struct lc_record *r, struct lc_event *ev);
+void lc_decode(const struct lc_event *ev, struct lc_record *r);
 size_t lc_escape(char *dst, size_t size, const char *src, size_t len,
 		 bool argv);
 

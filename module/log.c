@@ -9,12 +9,22 @@
  * with preemption or interrupts off.  Per-CPU buffers would avoid the
  * shared line but need a k-way merge on read and a global seq anyway.
  *
+ * A slot holds its record as the binary stream's struct lc_event (the
+ * encoding is done once, by the writer), so that binary readers copy it
+ * as it is and an admin may map the ring read-only (lc_log_mmap(), the
+ * layout in lifecycle.h).  What readers of the map must not see, the
+ * pid-namespace view with its namespace addresses, is kept beside the
+ * ring in lc_priv.  A mapped reader takes no lock: each slot's seq is
+ * written last and is 0 while the rest is written, and the head is
+ * published after it.
+ *
  * A slot is overwritten once the writer has gone log_size records past
  * it; a reader whose cursor fell behind the oldest retained record is told
  * how many it lost.  Wakeups go through irq_work, and only when somebody
  * sleeps on the queue, so no probe ever calls wake_up() itself.
  */
 #include <linux/irq_work.h>
+#include <linux/mm.h>
 #include <linux/ktime.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -25,7 +35,19 @@
 #include "lc.h"
 #include "stats.h"
 
-static struct lc_record *lc_ring;
+/* What a slot holds besides its event: never mapped. */
+struct lc_slot_priv {
+	u8 nslevels;
+	struct lc_nsview nsview;	/* valid when nslevels > 0 */
+};
+
+#define LC_SLOT_SIZE	LC_EVENT_MAX
+static_assert(LC_SLOT_SIZE % 8 == 0 && LC_SLOT_SIZE <= U16_MAX);
+
+static void *lc_map;			/* vmalloc_user: the ctl page, then slots */
+static struct lc_ring_ctl *lc_ctl;
+static char *lc_slots;
+static struct lc_slot_priv *lc_priv;
 static u64 lc_mask;
 static u64 lc_head = 1;		/* next sequence number; seq starts at 1 */
 static u64 lc_first = 1;	/* oldest retained, after a clear */
@@ -86,9 +108,27 @@ static DEFINE_IRQ_WORK(lc_wake_work, lc_log_wake);
  */
 int lc_log_init(void)
 {
-	lc_ring = vmalloc(array_size(lc_log_size, sizeof(*lc_ring)));
-	if (!lc_ring)
+	size_t size = PAGE_SIZE + array_size(lc_log_size, LC_SLOT_SIZE);
+
+	BUILD_BUG_ON(sizeof(struct lc_ring_ctl) > PAGE_SIZE);
+	lc_map = vmalloc_user(size);	/* zeroed: every slot's seq is 0 */
+	lc_priv = vmalloc(array_size(lc_log_size, sizeof(*lc_priv)));
+	if (!lc_map || !lc_priv) {
+		vfree(lc_map);
+		vfree(lc_priv);
+		lc_map = NULL;
+		lc_priv = NULL;
 		return -ENOMEM;
+	}
+	lc_ctl = lc_map;
+	lc_slots = lc_map + PAGE_SIZE;
+	lc_ctl->magic = LC_RING_MAGIC;
+	lc_ctl->size = sizeof(*lc_ctl);
+	lc_ctl->slot_size = LC_SLOT_SIZE;
+	lc_ctl->data_offset = PAGE_SIZE;
+	lc_ctl->nslots = lc_log_size;
+	lc_ctl->head = 1;
+	lc_ctl->first = 1;
 	lc_mask = lc_log_size - 1;
 	lc_head = 1;
 	lc_first = 1;
@@ -108,6 +148,7 @@ int lc_log_init(void)
 void lc_log_shutdown(void)
 {
 	WRITE_ONCE(lc_dying, true);
+	WRITE_ONCE(lc_ctl->dying, 1);
 	irq_work_sync(&lc_wake_work);
 	timer_delete_sync(&lc_wake_timer);
 	wake_up_all(&lc_log_wq);
@@ -127,8 +168,15 @@ void lc_log_exit(void)
 	}
 	wake_up_pollfree(&lc_log_wq);
 	synchronize_rcu();
-	vfree(lc_ring);
-	lc_ring = NULL;
+	/*
+	 * A reader may still have the ring mapped: its pages were put in
+	 * the mapping with a reference of their own, so they stay until it
+	 * is unmapped, and the mapping uses no code of this module.
+	 */
+	vfree(lc_map);
+	vfree(lc_priv);
+	lc_map = NULL;
+	lc_priv = NULL;
 }
 
 /**
@@ -141,15 +189,42 @@ bool lc_log_dying(void)
 	return READ_ONCE(lc_dying);
 }
 
-/* A constant size is a few moves; a variable memcpy is rep movsb. */
-static __always_inline void lc_copy_record(struct lc_record *dst,
-					   const struct lc_record *src,
-					   size_t size)
+static inline struct lc_event *lc_slot_at(u64 seq)
 {
-	if (likely(size == LC_SMALL_RECORD))
-		memcpy(dst, src, LC_SMALL_RECORD);
+	return (struct lc_event *)(lc_slots + (seq & lc_mask) * LC_SLOT_SIZE);
+}
+
+/* A constant size is a few moves; a variable memcpy is rep movsb. */
+static __always_inline void lc_copy_event(void *dst, const struct lc_event *ev)
+{
+	if (likely(ev->size == LC_EVENT_SMALL_SIZE))
+		memcpy(dst, ev, LC_EVENT_SMALL_SIZE);
 	else
-		memcpy(dst, src, size);
+		memcpy(dst, ev, ev->size);
+}
+
+/*
+ * Write @r (its seq set) into its slot for lockless readers of the map:
+ * the slot's seq 0 first, then the event with seq 0, then the seq.  The
+ * barriers order this writer's own stores, so a reader that saw the seq
+ * before and after its copy saw none of a later record's bytes.
+ */
+static void lc_slot_write(struct lc_record *r)
+{
+	struct lc_event *ev = lc_slot_at(r->seq);
+	struct lc_slot_priv *priv = &lc_priv[r->seq & lc_mask];
+	u64 seq = r->seq;
+
+	WRITE_ONCE(ev->seq, 0);
+	smp_wmb();	/* the 0 before the bytes: pairs with the reader's 2nd look */
+	r->seq = 0;
+	lc_encode(r, ev);
+	r->seq = seq;
+	smp_wmb();	/* the bytes before the seq: pairs with its 1st look */
+	WRITE_ONCE(ev->seq, seq);
+	priv->nslevels = r->nslevels;
+	if (unlikely(r->nslevels))
+		priv->nsview = r->nsview;
 }
 
 /**
@@ -163,7 +238,6 @@ static __always_inline void lc_copy_record(struct lc_record *dst,
  */
 void lc_log_commit(struct lc_record *r)
 {
-	size_t size = lc_record_size(r);
 	unsigned long flags;
 	bool armed;
 	u64 head;
@@ -176,8 +250,9 @@ void lc_log_commit(struct lc_record *r)
 	if (unlikely(r->ts < lc_last_ts))
 		r->ts = lc_last_ts;
 	lc_last_ts = r->ts;
-	lc_copy_record(&lc_ring[head & lc_mask], r, size);
+	lc_slot_write(r);
 	WRITE_ONCE(lc_head, head + 1);
+	smp_store_release(&lc_ctl->head, head + 1);	/* after the slot */
 	armed = lc_wake_armed;		/* see lc_wake_now() */
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 
@@ -203,7 +278,7 @@ static u64 lc_oldest(u64 head)
  * The slot at *seq, under lc_log_lock: NULL at the end, or ERR_PTR(-EPIPE)
  * with *lost set and *seq moved to the oldest retained record.
  */
-static const struct lc_record *lc_slot(u64 *seq, u64 *lost)
+static const struct lc_event *lc_slot(u64 *seq, u64 *lost)
 {
 	u64 first;
 
@@ -218,7 +293,7 @@ static const struct lc_record *lc_slot(u64 *seq, u64 *lost)
 	}
 	if (*seq >= lc_head)
 		return NULL;
-	return &lc_ring[*seq & lc_mask];
+	return lc_slot_at(*seq);
 }
 
 /**
@@ -233,16 +308,21 @@ static const struct lc_record *lc_slot(u64 *seq, u64 *lost)
  */
 int lc_log_read(u64 *seq, struct lc_record *out, u64 *lost)
 {
-	const struct lc_record *r;
+	const struct lc_slot_priv *priv;
+	const struct lc_event *ev;
 	unsigned long flags;
 	int ret = 0;
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
-	r = lc_slot(seq, lost);
-	if (IS_ERR(r)) {
-		ret = PTR_ERR(r);
-	} else if (r) {
-		lc_copy_record(out, r, lc_record_size(r));
+	ev = lc_slot(seq, lost);
+	if (IS_ERR(ev)) {
+		ret = PTR_ERR(ev);
+	} else if (ev) {
+		lc_decode(ev, out);
+		priv = &lc_priv[*seq & lc_mask];
+		out->nslevels = priv->nslevels;
+		if (unlikely(priv->nslevels))
+			out->nsview = priv->nsview;
 		(*seq)++;
 		ret = 1;
 	}
@@ -270,7 +350,7 @@ static_assert(LC_EVENT_MAX <= LC_LINE_MAX);
  */
 ssize_t lc_log_encode(u64 *seq, void *buf, size_t room, u32 uid, u64 *lost)
 {
-	const struct lc_record *r = NULL;
+	const struct lc_event *r = NULL;
 	unsigned long flags;
 	size_t done = 0;
 	u64 at;
@@ -284,8 +364,10 @@ ssize_t lc_log_encode(u64 *seq, void *buf, size_t room, u32 uid, u64 *lost)
 			break;
 		(*seq)++;
 		if (uid == LC_ALL_UIDS || r->uid == uid ||
-		    r->type == LC_EV_LOST)
-			done += lc_encode(r, buf + done);
+		    r->type == LC_EV_LOST) {
+			lc_copy_event(buf + done, r);
+			done += r->size;
+		}
 	}
 	if (IS_ERR(r) && done)
 		*seq = at;	/* what was taken first; the loss next time */
@@ -335,6 +417,7 @@ void lc_log_clear(void)
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
 	lc_first = lc_head;
+	WRITE_ONCE(lc_ctl->first, lc_first);
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 }
 
@@ -345,5 +428,17 @@ void lc_log_clear(void)
  */
 size_t lc_log_memory(void)
 {
-	return (size_t)lc_log_size * sizeof(struct lc_record);
+	return PAGE_SIZE + (size_t)lc_log_size *
+	       (LC_SLOT_SIZE + sizeof(struct lc_slot_priv));
+}
+
+/**
+ * lc_log_mmap() - map the ctl page and the ring into @vma, read-only
+ * @vma: the caller checked who maps and cleared the write permissions
+ *
+ * Return: 0, or -EINVAL for a range past the end.
+ */
+int lc_log_mmap(struct vm_area_struct *vma)
+{
+	return remap_vmalloc_range(vma, lc_map, vma->vm_pgoff);
 }

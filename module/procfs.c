@@ -19,6 +19,10 @@
  * fails with -ESPIPE.  A binary stream (LC_IOC_BINARY) keeps nothing to
  * give back, so that its records are copied once less.
  *
+ * An admin reading through the initial pid namespace's procfs may map
+ * the log instead (lc_proc_mmap()) and tell the file its cursor with
+ * LC_IOC_CURSOR, for poll() and the stats; the layout is in lifecycle.h.
+ *
  * On unload, lc_log_shutdown() wakes every sleeper for good and
  * proc_remove() waits for the calls in flight, then closes the files.
  */
@@ -35,6 +39,7 @@
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
 #include <linux/mm.h>
+#include "compat.h"
 #include "lc.h"
 #include "stats.h"
 
@@ -356,6 +361,41 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	return mask;
 }
 
+/*
+ * LC_IOC_CURSOR: a mapped reader's cursor (forward only, not past the
+ * head) and what it lost since the last call (no more than it moved).
+ */
+static int lc_set_cursor(struct lc_reader *rd, void __user *arg)
+{
+	struct lc_cursor c;
+	int ret = 0;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (mutex_lock_interruptible(&rd->lock))
+		return -ERESTARTSYS;
+	if (!c.seq && !c.lost) {
+		c.seq = rd->seq;
+	} else if (c.seq < rd->seq || c.seq > lc_log_head() ||
+		   c.lost > c.seq - rd->seq) {
+		ret = -EINVAL;
+	} else {
+		WRITE_ONCE(rd->seq, c.seq);
+		if (c.lost) {
+			WRITE_ONCE(rd->lost, rd->lost + c.lost);
+			atomic64_add(c.lost, &lc_lost_total);
+			lc_count(LC_CNT_LOST_READERS);
+		}
+	}
+	mutex_unlock(&rd->lock);
+	if (ret) {
+		pr_warn_ratelimited("LC_IOC_CURSOR: seq %llu lost %llu: outside %llu..%llu\n",
+				    c.seq, c.lost, rd->seq, lc_log_head());
+		return ret;
+	}
+	return copy_to_user(arg, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
 static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct lc_reader *rd = f->private_data;
@@ -379,8 +419,29 @@ static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		if (ret)
 			pr_warn_ratelimited("LC_IOC_BINARY after the first read()\n");
 		return ret;
+	case LC_IOC_CURSOR:
+		return lc_set_cursor(rd, (void __user *)arg);
 	}
 	return -ENOTTY;
+}
+
+/*
+ * The mapped log, for a reader that sees records as they are kept: every
+ * uid, pids of the initial namespace.  Read-only: no write or exec now,
+ * and mprotect() may not add them later.
+ */
+static int lc_proc_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	struct lc_reader *rd = f->private_data;
+
+	if (!rd->admin || rd->ns != &init_pid_ns)
+		return -EACCES;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC)) {
+		pr_warn_ratelimited("mmap: the log maps read-only\n");
+		return -EPERM;
+	}
+	lc_vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
+	return lc_log_mmap(vma);
 }
 
 static int lc_proc_open(struct inode *inode, struct file *f)
@@ -435,6 +496,7 @@ static const struct proc_ops lc_proc_ops = {
 	.proc_lseek = lc_proc_lseek,
 	.proc_poll = lc_proc_poll,
 	.proc_ioctl = lc_proc_ioctl,
+	.proc_mmap = lc_proc_mmap,
 #ifdef CONFIG_COMPAT
 	.proc_compat_ioctl = lc_proc_ioctl,
 #endif

@@ -3,6 +3,9 @@
  * "lifecycle --raw": copy the module's binary stream (LC_IOC_BINARY) to
  * stdout, as it comes, for later reading with -i.  The module does no
  * formatting for it and neither does this: recording costs the copy only.
+ * An admin takes the records from the mapped log (ring.c), which spares
+ * the read() and its copies in the kernel; others, or anyone with
+ * LIFECYCLE_NO_MAP set, read().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,11 +13,13 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli.h"
 #include "input.h"
+#include "ring.h"
 
 static atomic_int stop;
 
@@ -80,6 +85,49 @@ static int copy(int fd, const sigset_t *wait_mask)
 	return 0;
 }
 
+/*
+ * The same from the mapped log: the stream's prologue by read(), then the
+ * records straight from the ring, the cursor told to the file before each
+ * wait (poll() counts from it) and at the end (the stats count losses).
+ */
+static int copy_ring(int fd, struct lc_ring *ring, bool follow,
+		     const sigset_t *wait_mask)
+{
+	static char buf[64 * 1024] __aligned(8);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int drain = DRAIN_READS;
+	bool got = false;
+	ssize_t n;
+	size_t len;
+
+	do {
+		n = read(fd, buf, LC_BIN_PROLOGUE_LEN);
+	} while (n < 0 && errno == EINTR);
+	if (n != LC_BIN_PROLOGUE_LEN)
+		return n < 0 ? fail("read") : fail("read: short prologue");
+	if (lc_write_all(STDOUT_FILENO, buf, n))
+		return fail("write");
+	while (!stop || drain--) {
+		len = lc_ring_take(ring, buf, sizeof(buf));
+		if (len) {
+			if (lc_write_all(STDOUT_FILENO, buf, len))
+				return fail("write");
+			got = true;
+			continue;
+		}
+		if (lc_ring_report(ring, fd))
+			return fail("LC_IOC_CURSOR");
+		if (stop || !follow || lc_ring_dying(ring))
+			return 0;
+		if (got)	/* more will come: gather it */
+			lc_nap(wait_mask);
+		else if (ppoll(&pfd, 1, NULL, wait_mask) < 0 && errno != EINTR)
+			return fail("poll");
+		got = false;
+	}
+	return lc_ring_report(ring, fd) ? fail("LC_IOC_CURSOR") : 0;
+}
+
 /* -r -i FILE: only the module has a binary stream to copy */
 static int not_the_module(int fd, const char *src)
 {
@@ -98,6 +146,7 @@ static int not_the_module(int fd, const char *src)
 int cmd_raw(struct opts *o)
 {
 	const char *src = o->input ? o->input : lc_default_path(LC_KIND_LOG);
+	struct lc_ring ring;
 	sigset_t wait_mask;
 	int fd, ret;
 
@@ -117,7 +166,12 @@ int cmd_raw(struct opts *o)
 		ret = 0;
 	if (!ret) {
 		setup_signals(o->timeout_ms, &wait_mask);
-		ret = copy(fd, &wait_mask);
+		if (!getenv("LIFECYCLE_NO_MAP") && !lc_ring_map(&ring, fd)) {
+			ret = copy_ring(fd, &ring, o->follow, &wait_mask);
+			lc_ring_unmap(&ring);
+		} else {
+			ret = copy(fd, &wait_mask);
+		}
 	}
 	close(fd);
 	return ret;

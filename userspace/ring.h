@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mapped log of /proc/lifecycle (lifecycle.h, "The mapped log"): the
+ * records taken straight from the module's ring, with no read() and no
+ * copy in the kernel.  Only an admin in the initial pid namespace may map
+ * it; everybody else keeps read().
+ */
+#ifndef LC_RING_H
+#define LC_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lifecycle.h"
+
+struct lc_ring {
+	const struct lc_ring_ctl *ctl;
+	const char *slots;
+	size_t map_len;
+	uint64_t nslots;
+	uint32_t slot_size;
+	uint64_t cur;		/* the next record to take */
+	uint64_t lost;		/* lost since the last lc_ring_report() */
+};
+
+int lc_ring_map(struct lc_ring *r, int fd);
+void lc_ring_unmap(struct lc_ring *r);
+size_t lc_ring_take(struct lc_ring *r, char *buf, size_t room);
+int lc_ring_report(struct lc_ring *r, int fd);
+bool lc_ring_dying(const struct lc_ring *r);
+
+#endif
