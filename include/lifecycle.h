@@ -116,12 +116,15 @@
  * resumes at head - nslots + 1 (at least S + 1), and the records it
  * skipped are lost.  Records below first were cleared, not lost.  Any
  * other mapping is refused: -EACCES for another reader (it keeps read()),
- * -EPERM for a writable or executable one, -EINVAL for one past the
- * end.  The mapping stays valid after the module goes
- * (dying is then 1, and head stops).
+ * -EPERM for a writable or executable one (a writable MAP_SHARED one of
+ * the read-only file fails before, with -EACCES), -EINVAL for one past
+ * the end.  dying becomes 1 when the module starts to unload: a mapped
+ * reader ends there, as read() then returns 0.  The mapping stays valid
+ * (and unchanging) until unmapped.
  *
  * LC_IOC_CURSOR tells the file where a mapped reader is, so that poll()
- * and the stats (lost, behind) count from there: seq is the next record
+ * and the stats (lost, behind) count from there (-EPERM for a reader that
+ * may not map): seq is the next record
  * it will take (no earlier than the file's cursor and at most head), lost
  * the records it lost since the last call; -EINVAL otherwise.  seq 0
  * moves nothing and reads the file's cursor back into seq (the start: the

@@ -361,6 +361,12 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	return mask;
 }
 
+/* Whether @rd may map the log: it sees every record as the log holds it. */
+static bool lc_may_map(const struct lc_reader *rd)
+{
+	return rd->admin && rd->ns == &init_pid_ns;
+}
+
 /*
  * LC_IOC_CURSOR: a mapped reader's cursor (forward only, not past the
  * head) and what it lost since the last call (no more than it moved).
@@ -370,6 +376,8 @@ static int lc_set_cursor(struct lc_reader *rd, void __user *arg)
 	struct lc_cursor c;
 	int ret = 0;
 
+	if (!lc_may_map(rd))
+		return -EPERM;
 	if (copy_from_user(&c, arg, sizeof(c)))
 		return -EFAULT;
 	if (mutex_lock_interruptible(&rd->lock))
@@ -434,7 +442,7 @@ static int lc_proc_mmap(struct file *f, struct vm_area_struct *vma)
 {
 	struct lc_reader *rd = f->private_data;
 
-	if (!rd->admin || rd->ns != &init_pid_ns)
+	if (!lc_may_map(rd))
 		return -EACCES;
 	if (vma->vm_flags & (VM_WRITE | VM_EXEC)) {
 		pr_warn_ratelimited("mmap: the log maps read-only\n");
@@ -498,7 +506,7 @@ static const struct proc_ops lc_proc_ops = {
 	.proc_ioctl = lc_proc_ioctl,
 	.proc_mmap = lc_proc_mmap,
 #ifdef CONFIG_COMPAT
-	.proc_compat_ioctl = lc_proc_ioctl,
+	.proc_compat_ioctl = compat_ptr_ioctl,
 #endif
 	.proc_release = lc_proc_release,
 };

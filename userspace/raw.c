@@ -115,9 +115,11 @@ static int copy_ring(int fd, struct lc_ring *ring, bool follow,
 			got = true;
 			continue;
 		}
+		if (lc_ring_dying(ring))
+			return 0;
 		if (lc_ring_report(ring, fd))
 			return fail("LC_IOC_CURSOR");
-		if (stop || !follow || lc_ring_dying(ring))
+		if (stop || !follow)
 			return 0;
 		if (got)	/* more will come: gather it */
 			lc_nap(wait_mask);

@@ -173,7 +173,11 @@ size_t lc_ring_take(struct lc_ring *r, char *buf, size_t room)
 				}
 			}
 		}
-		/* overwritten: go past what the writer may be writing */
+		/*
+		 * Overwritten: go past what the writer may be writing.  That
+		 * may count one record more lost than read() would (the
+		 * oldest one, if the writer had not reached it yet).
+		 */
 		head = __atomic_load_n(&ctl->head, __ATOMIC_ACQUIRE);
 		to = head > r->nslots ? head - r->nslots + 1 : seq + 1;
 		done += skip(r, buf + done, &last, to > seq ? to : seq + 1);
@@ -197,8 +201,9 @@ int lc_ring_report(struct lc_ring *r, int fd)
 
 	if (!c.seq)
 		return 0;
+	/* an unloaded module's file knows no ioctl: its end, not an error */
 	if (ioctl(fd, LC_IOC_CURSOR, &c))
-		return -1;
+		return lc_ring_dying(r) ? 0 : -1;
 	r->lost = 0;
 	return 0;
 }

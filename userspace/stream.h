@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include "parse.h"
+#include "ring.h"
 
 #define STREAM_BUF	(64 * 1024)
 
@@ -30,6 +31,7 @@ struct stream {
 	bool discard;		/* text: dropping an overlong line */
 	bool skipping;		/* inside a damaged spot */
 	bool at_end;		/* no more bytes will come */
+	bool mapped;		/* records come from ring, not read() */
 	enum stream_mode mode;
 	struct lc_parser p;
 	unsigned long damaged;	/* damaged spots reported */
@@ -40,6 +42,7 @@ struct stream {
 	long long last_ts;	/* and its time */
 	unsigned long long off;	/* stream offset of buf[0] */
 	char skip_why[LC_ERR_LEN];
+	struct lc_ring ring;	/* the mapped log, when mapped */
 	size_t len;
 	char buf[STREAM_BUF] __aligned(8);
 };
@@ -48,8 +51,9 @@ typedef int (*stream_fn)(void *ctx, const struct lc_entry *r);
 
 /*
  * open, and with tail move to the end of the log (LC_IOC_TAIL); the module
- * is asked for its binary stream (LC_IOC_BINARY), and a file or pipe may
- * hold either form.  Prints the error (with a hint) and returns -1.
+ * is asked for its binary stream (LC_IOC_BINARY), taken from the mapped
+ * log where it maps (not with LIFECYCLE_NO_MAP set), and a file or pipe
+ * may hold either form.  Prints the error (with a hint) and returns -1.
  */
 int stream_open(struct stream *s, const char *path, bool tail);
 /* a stream of bytes handed in with stream_feed(), named name */
