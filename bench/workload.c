@@ -15,14 +15,17 @@
  *
  *   lcwork bench MODE N TRUE [PID,...]
  *	Times N operations of MODE with CLOCK_MONOTONIC and prints
- *	"MODE N ELAPSED_NS TOOL_NS": fork (fork+exit+wait), exec
+ *	"MODE N ELAPSED_NS TOOL_NS TOOL_ALL_NS": fork (fork+exit+wait), exec
  *	(fork+exec TRUE+wait), spawn (posix_spawn TRUE+wait), thread
  *	(pthread create+join) or storm (8 children at once, each doing
  *	fork+exit+wait N/8 times).  TOOL_NS is the CPU time the given
  *	processes (all their threads, from /proc/PID/task/TID/schedstat)
  *	spent after the timed loop until they went quiet: work a tool
- *	deferred and the elapsed time does not hold.  On one vCPU with
- *	icount, ELAPSED_NS + TOOL_NS counts guest instructions.
+ *	deferred and the elapsed time does not hold.  TOOL_ALL_NS is
+ *	their CPU time from the start of the loop until they went quiet:
+ *	a tool's whole own cost, counted directly rather than as a
+ *	difference of two noisy totals.  On one vCPU with icount,
+ *	ELAPSED_NS + TOOL_NS counts guest instructions.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -538,7 +541,7 @@ static void op_storm(int n)
 
 static int bench(int argc, char **argv)
 {
-	unsigned long long t0, t1, c1, c2;
+	unsigned long long t0, t1, c0, c1, c2;
 	const char *mode;
 	char *list, *tok;
 	int i, n;
@@ -557,6 +560,7 @@ static int bench(int argc, char **argv)
 	if (n <= 0)
 		return 2;
 
+	c0 = tools_cpu();
 	t0 = now_ns();
 	if (!strcmp(mode, "fork")) {
 		for (i = 0; i < n; i++)
@@ -580,7 +584,7 @@ static int bench(int argc, char **argv)
 	t1 = now_ns();
 	c1 = tools_cpu();
 	c2 = nr_tools ? tools_settle() : c1;
-	printf("%s %d %llu %llu\n", mode, n, t1 - t0, c2 - c1);
+	printf("%s %d %llu %llu %llu\n", mode, n, t1 - t0, c2 - c1, c2 - c0);
 	return 0;
 }
 

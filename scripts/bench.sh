@@ -27,6 +27,9 @@
 #              to a file in tmpfs (binary stream, JSON made in userspace)
 #   lc-text    lifecycle + the reader following: lifecycle -f --new, the
 #              text timeline, to a file in tmpfs
+#              (these three take the records from the mapped log; with
+#              "-read" appended, lc-record-read say, the same reader with
+#              LIFECYCLE_NO_MAP=1 reads them: not in the default set)
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -132,12 +135,17 @@ setup() {
 		"$FOLLOW" -o /tmp/follow.out 2> /tmp/follow.err &
 		TOOL_PID=$! TOOLS=$!
 		wait_for 60 grep -q ready /tmp/follow.err ;;
-	lc-record|lc-follow|lc-text)
+	lc-record*|lc-follow*|lc-text*)
 		case $1 in
-		lc-record) "$READER" -f --new -r > /tmp/reader.out & ;;
-		lc-follow) "$READER" -f --new --json > /tmp/reader.out & ;;
-		lc-text) "$READER" -f --new > /tmp/reader.out & ;;
+		*-read) export LIFECYCLE_NO_MAP=1 ;;
+		*) unset LIFECYCLE_NO_MAP ;;
 		esac
+		case $1 in
+		lc-record*) "$READER" -f --new -r > /tmp/reader.out & ;;
+		lc-follow*) "$READER" -f --new --json > /tmp/reader.out & ;;
+		lc-text*) "$READER" -f --new > /tmp/reader.out & ;;
+		esac
+		unset LIFECYCLE_NO_MAP
 		TOOL_PID=$! TOOLS=$!
 		# following once its open file shows in the stats
 		wait_for 60 grep -q "_tgid $TOOL_PID\$" $DBG/stats ;;
@@ -189,7 +197,7 @@ teardown() {
 	lc-reader)
 		kill -TERM "$TOOL_PID"; wait "$TOOL_PID" || true
 		sed -n 's/^lcfollow: \([0-9]*\) bytes.*/\1/p' /tmp/follow.err > /tmp/follow.bytes ;;
-	lc-record|lc-follow|lc-text)
+	lc-record*|lc-follow*|lc-text*)
 		kill -INT "$TOOL_PID"; wait "$TOOL_PID" || true ;;
 	lc-track)
 		echo "track off" > $DBG/control ;;
@@ -321,6 +329,7 @@ import collections, statistics, sys
 d = sys.argv[1]
 cost = collections.defaultdict(list)	# (cfg, mode) -> instructions/op
 tool = collections.defaultdict(list)	# (cfg, mode) -> tool instructions/op
+whole = collections.defaultdict(list)	# (cfg, mode) -> tool's whole CPU/op
 rec = collections.defaultdict(list)	# (cfg, mode) -> records/op
 ev = collections.defaultdict(lambda: collections.defaultdict(list))
 lost = collections.Counter()
@@ -341,6 +350,8 @@ for line in open(f"{d}/raw.txt"):
         modes.append(mode)
     cost[(cfg, mode)].append((el + tl) / n)
     tool[(cfg, mode)].append(tl / n)
+    if len(f) > 6:
+        whole[(cfg, mode)].append(int(f[6]) / n)
     b, a = kv(before), kv(after)
     if a:
         rec[(cfg, mode)].append((a["recorded"] - b["recorded"]) / n)
@@ -398,9 +409,10 @@ if tcfgs:
             f"{statistics.median(tool[(c, m)]):.0f}" for c in tcfgs) + " |")
 
 print("\nlifecycle: records per op, instructions per recorded event "
-      "((config - none) / records per op)")
-print("| workload | config | records/op | events per op | instr/op over none | instr/record |")
-print("|---|---|---|---|---|---|")
+      "((config - none) / records per op); the reader's own: its CPU from "
+      "the start of the loop until it went quiet, per record (median)")
+print("| workload | config | records/op | events per op | instr/op over none | instr/record | reader's own/record |")
+print("|---|---|---|---|---|---|---|")
 for c in cfgs:
     if not c.startswith("lc"):
         continue
@@ -412,7 +424,9 @@ for c in cfgs:
                       for k, v in sorted(ev[(c, m)].items()))
         delta = med[(c, m)] - med[("none", m)]
         per = f"{delta / r:.0f}" if r else "-"
-        print(f"| {m} | {c} | {r:.2f} | {e} | {delta:.0f} | {per} |")
+        own = statistics.median(whole[(c, m)] or [0])
+        own = f"{own / r:.0f}" if r and own else "-"
+        print(f"| {m} | {c} | {r:.2f} | {e} | {delta:.0f} | {per} | {own} |")
 
 print("\nlost (stats lost_total delta) per config:",
       ", ".join(f"{c} {lost[c]}" for c in cfgs if c.startswith("lc")))

@@ -18,8 +18,10 @@
 #              setsid, is stopped and continued, orphaned, adopted and
 #              reaped by init after exit code 3, told whole
 #   record     lifecycle -r (the binary stream) gives the same JSON as the
-#              text for every record so far; a recording made with
-#              -f --new -r holds a shell's exit code
+#              text for every record so far, and the same bytes from the
+#              mapped log as from read() (LIFECYCLE_NO_MAP); a recording
+#              made with -f --new -r, which maps the log, holds a shell's
+#              exit code
 #   chart      a double-fork daemon adopted by init, then "lifecycle
 #              chart" live from the module (chart-live.txt.html) with the
 #              log captured right after it (chart-live.txt), and the
@@ -335,11 +337,32 @@ story_record() {
 		}
 	done
 	echo "$n records: the same JSON from the binary stream and the text"
+	# the mapped log (root maps it) against read(), which ran later
+	LIFECYCLE_NO_MAP=1 $L -r > "$T/rec-read.bin" || {
+		result record "LIFECYCLE_NO_MAP=1 lifecycle -r failed"
+		return
+	}
+	n=$(stat -c %s "$T/rec.bin")
+	if [ "$n" -le 32 ] || ! cmp -s -n "$n" "$T/rec.bin" "$T/rec-read.bin"; then
+		result record "the mapped log and read() differ (or are empty)"
+		return
+	fi
+	echo "$n bytes: the same from the mapped log and from read()"
 
 	echo "-- lifecycle -f --new -r > rec.bin, then a shell exiting 7"
 	$L -f --new -r > "$T/follow.bin" &
 	rp=$!
 	wait_following "$rp"
+	i=0
+	until grep -q ' /proc/lifecycle$' "/proc/$rp/maps"; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || {
+			kill -INT $rp
+			result record "lifecycle -f --new -r did not map the log"
+			return
+		}
+		sleep 0.1
+	done
 	sh -c 'exit 7' &
 	sh=$!
 	wait $sh
