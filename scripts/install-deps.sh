@@ -11,7 +11,7 @@ linux-headers-amd64 linux-image-amd64
 linux-headers-6.12-amd64 linux-image-6.12-amd64
 linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64
 qemu-system-x86 busybox-static bpftrace linux-source-6.12
-clang dkms forkstat auditd trace-cmd rt-tests
+clang dkms forkstat auditd trace-cmd rt-tests time
 debhelper dh-dkms lintian
 chromium"
 
