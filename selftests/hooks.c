@@ -20,32 +20,12 @@
 
 #include "lc_test.h"
 
-#define STATS		"/sys/kernel/debug/lifecycle/stats"
 #define CONTROL		"/sys/kernel/debug/lifecycle/control"
-
-/* A stats value by name, or -1 when the line is missing. */
-static long long stat_get(const char *name)
-{
-	char line[256], key[128];
-	long long v, found = -1;
-	FILE *f = fopen(STATS, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %lld", key, &v) == 2 &&
-		    !strcmp(key, name)) {
-			found = v;
-			break;
-		}
-	fclose(f);
-	return found;
-}
 
 /* The stats names of a hook: "tracepoint_X" or "kprobe_X", and _fired. */
 static long long hook_live(const char *hook)
 {
-	return stat_get(hook);
+	return lc_stat(hook);
 }
 
 static long long hook_fired(const char *hook)
@@ -53,7 +33,7 @@ static long long hook_fired(const char *hook)
 	char name[128];
 
 	snprintf(name, sizeof(name), "%s_fired", hook);
-	return stat_get(name);
+	return lc_stat(name);
 }
 
 static int control(const char *cmd)
@@ -85,8 +65,8 @@ FIXTURE_SETUP(hooks)
 {
 	if (!lc_log_setup(_metadata, &self->log))
 		return;
-	if (access(STATS, R_OK))
-		SKIP(return, "%s missing: debugfs not mounted", STATS);
+	if (access(LC_STATS, R_OK))
+		SKIP(return, "%s missing: debugfs not mounted", LC_STATS);
 	self->snap.n = 0;
 }
 
@@ -101,7 +81,7 @@ static void watch(struct __test_metadata *_metadata, struct snap *s,
 {
 	long long live = hook_live(hook);
 
-	ASSERT_NE(-1, live) TH_LOG("no '%s' line in %s", hook, STATS);
+	ASSERT_NE(-1, live) TH_LOG("no '%s' line in %s", hook, LC_STATS);
 	if (!live) {
 		TH_LOG("%s is not live (its fallback is in use): not checked",
 		       hook);

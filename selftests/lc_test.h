@@ -519,6 +519,27 @@ static inline void lc_stop_cont(struct __test_metadata *_metadata, pid_t pid,
 	ASSERT_TRUE(WIFCONTINUED(status));
 }
 
+#define LC_STATS	"/sys/kernel/debug/lifecycle/stats"
+
+/* A value of the module's debugfs stats by name, or -1 when it is missing. */
+static inline long long lc_stat(const char *name)
+{
+	char line[256], key[128];
+	long long v, found = -1;
+	FILE *f = fopen(LC_STATS, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %lld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			found = v;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
 /* Read @path into @buf, NUL-terminated: the bytes read, or -1. */
 static inline ssize_t lc_read_file(const char *path, char *buf, size_t size)
 {

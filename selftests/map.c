@@ -21,26 +21,7 @@
 #include "kselftest_harness.h"
 #include "lc_test.h"
 
-#define STATS		"/sys/kernel/debug/lifecycle/stats"
 #define BUF_SIZE	(4 << 20)
-
-static long long stat_get(const char *name)
-{
-	char line[256], key[128];
-	long long v, found = -1;
-	FILE *f = fopen(STATS, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %lld", key, &v) == 2 &&
-		    !strcmp(key, name)) {
-			found = v;
-			break;
-		}
-	fclose(f);
-	return found;
-}
 
 FIXTURE(map) {
 	struct lc_log log;
@@ -233,14 +214,14 @@ TEST_F(map, cursor_feeds_poll_and_stats)
 	EXPECT_EQ(-1, ioctl(self->fd, LC_IOC_CURSOR, &bad));
 	EXPECT_EQ(EINVAL, errno);
 
-	lost0 = stat_get("lost_total");
-	reports0 = stat_get("lost_reports");
+	lost0 = lc_stat("lost_total");
+	reports0 = lc_stat("lost_reports");
 	ASSERT_LE(0, lost0);
 	c = (struct lc_cursor){ start + 3, 2 };
 	ASSERT_EQ(0, ioctl(self->fd, LC_IOC_CURSOR, &c));
 	EXPECT_EQ(start + 3, c.seq);
-	EXPECT_EQ(lost0 + 2, stat_get("lost_total"));
-	EXPECT_EQ(reports0 + 1, stat_get("lost_reports"));
+	EXPECT_EQ(lost0 + 2, lc_stat("lost_total"));
+	EXPECT_EQ(reports0 + 1, lc_stat("lost_reports"));
 	bad = (struct lc_cursor){ start + 1, 0 };
 	EXPECT_EQ(-1, ioctl(self->fd, LC_IOC_CURSOR, &bad));
 	EXPECT_EQ(EINVAL, errno);
