@@ -9,6 +9,7 @@
  * lossless (0xff and U+00FF look the same), so the caller adds the bytes
  * in base64 next to such a string (jw_utf8(), jw_b64()).
  */
+#include <limits.h>
 #include <string.h>
 #include "jsonw.h"
 
@@ -521,6 +522,39 @@ void jw_int_field(struct jw *w, const char *name, long long v)
 {
 	jw_name(w, name);
 	jw_int(w, v);
+}
+
+/**
+ * jw_num_field() - "name": v, or null for LLONG_MIN (LC_NONE: unknown)
+ * @w: the writer
+ * @name: the key
+ * @v: the value
+ */
+void jw_num_field(struct jw *w, const char *name, long long v)
+{
+	if (v == LLONG_MIN)
+		jw_null_field(w, name);
+	else
+		jw_int_field(w, name, v);
+}
+
+/**
+ * jw_comm_field() - "name": s, then "name_b64" with its bytes in base64
+ * when s is not valid UTF-8, as the records' JSON has it
+ * @w: the writer
+ * @name: the key
+ * @s: the string from the kernel
+ */
+void jw_comm_field(struct jw *w, const char *name, const char *s)
+{
+	char key[64];
+
+	jw_string_field(w, name, s);
+	if (jw_utf8(s))
+		return;
+	snprintf(key, sizeof(key), "%s_b64", name);
+	jw_name(w, key);
+	jw_b64(w, s);
 }
 
 void jw_bool_field(struct jw *w, const char *name, bool v)

@@ -190,5 +190,7 @@ void jw_string_field(struct jw *w, const char *name, const char *s);
 void jw_int_field(struct jw *w, const char *name, long long v);
 void jw_bool_field(struct jw *w, const char *name, bool v);
 void jw_null_field(struct jw *w, const char *name);
+void jw_num_field(struct jw *w, const char *name, long long v);
+void jw_comm_field(struct jw *w, const char *name, const char *s);
 
 #endif /* LC_JSONW_H */

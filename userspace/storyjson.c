@@ -11,26 +11,6 @@
 #include "signames.h"
 #include "story.h"
 
-static void num(struct jw *w, const char *key, long long v)
-{
-	if (v == LC_NONE)
-		jw_null_field(w, key);
-	else
-		jw_int_field(w, key, v);
-}
-
-static void comm(struct jw *w, const char *key, const char *s)
-{
-	char name[32];
-
-	jw_string_field(w, key, s);
-	if (jw_utf8(s))
-		return;
-	snprintf(name, sizeof(name), "%s_b64", key);
-	jw_name(w, name);
-	jw_b64(w, s);
-}
-
 /* PREFIX_pid, PREFIX_comm, PREFIX_key, PREFIX_start_ns of a process */
 static void ident(struct jw *w, const struct story_db *db, const char *pre,
 		  int sp, long long tgid)
@@ -39,10 +19,10 @@ static void ident(struct jw *w, const struct story_db *db, const char *pre,
 	char key[64], name[48];
 
 	snprintf(name, sizeof(name), "%spid", pre);
-	num(w, name, p ? p->tgid : tgid < 0 ? LC_NONE : tgid);
+	jw_num_field(w, name, p ? p->tgid : tgid < 0 ? LC_NONE : tgid);
 	snprintf(name, sizeof(name), "%scomm", pre);
 	if (p && p->comm[0])
-		comm(w, name, p->comm);
+		jw_comm_field(w, name, p->comm);
 	else
 		jw_null_field(w, name);
 	snprintf(name, sizeof(name), "%skey", pre);
@@ -51,7 +31,7 @@ static void ident(struct jw *w, const struct story_db *db, const char *pre,
 	else
 		jw_null_field(w, name);
 	snprintf(name, sizeof(name), "%sstart_ns", pre);
-	num(w, name, p ? p->start : LC_NONE);
+	jw_num_field(w, name, p ? p->start : LC_NONE);
 }
 
 static const char *state_of(const struct story *st, const struct sproc *p)
@@ -73,8 +53,8 @@ static void status_fields(struct jw *w, const struct sproc *p)
 
 	if (p->exited)
 		sp_status(p, &code, &sig, &core);
-	num(w, "exit_code", code);
-	num(w, "signal", sig);
+	jw_num_field(w, "exit_code", code);
+	jw_num_field(w, "signal", sig);
 	if (sig != LC_NONE && sig_name(sig))
 		jw_string_field(w, "signal_name", sig_name(sig));
 	else
@@ -92,13 +72,13 @@ static void birth(struct jw *w, const struct story *st,
 
 	jw_name(w, "birth");
 	jw_start_object(w);
-	num(w, "ts_ns", p->fork_ts);
+	jw_num_field(w, "ts_ns", p->fork_ts);
 	jw_bool_field(w, "in_log", p->fork_ts != LC_NONE);
-	num(w, "creator_thread", p->creator_pid < 0 ? LC_NONE :
+	jw_num_field(w, "creator_thread", p->creator_pid < 0 ? LC_NONE :
 	    p->creator_pid);
 	ident(w, st->db, "creator_", p->creator, p->creator_tgid);
 	ident(w, st->db, "parent_", p->parent_sp, p->parent);
-	num(w, "clone_flags", p->clone_flags);
+	jw_num_field(w, "clone_flags", p->clone_flags);
 	jw_name(w, "clone_flag_names");
 	if (p->clone_flags == LC_NONE) {
 		jw_null(w);
@@ -163,7 +143,7 @@ static void adoptions(struct jw *w, const struct story *st)
 		jw_int_field(w, "ts_ns", r->ts_ns);
 		jw_string_field(w, "reason", r->reparent.reason ?
 				r->reparent.reason : "?");
-		num(w, "old_ppid", r->reparent.old_ppid);
+		jw_num_field(w, "old_ppid", r->reparent.old_ppid);
 		ident(w, db, "adopter_", db->kept[i].other,
 		      r->reparent.new_ppid);
 		jw_bool_field(w, "zombie", r->reparent.zombie == 1);
@@ -191,10 +171,10 @@ static void death(struct jw *w, const struct story *st,
 		jw_null(w);
 	} else {
 		jw_start_object(w);
-		num(w, "ts_ns", p->exit_ts);
-		num(w, "status", p->status);
+		jw_num_field(w, "ts_ns", p->exit_ts);
+		jw_num_field(w, "status", p->status);
 		status_fields(w, p);
-		num(w, "lifetime_ns", sp_lifetime(p));
+		jw_num_field(w, "lifetime_ns", sp_lifetime(p));
 		jw_end_object(w);
 	}
 	jw_name(w, "reap");
@@ -205,13 +185,13 @@ static void death(struct jw *w, const struct story *st,
 	if (z == LC_NONE && p->exit_ts != LC_NONE && p->reap_ts != LC_NONE)
 		z = p->reap_ts - p->exit_ts;
 	jw_start_object(w);
-	num(w, "ts_ns", p->reap_ts);
+	jw_num_field(w, "ts_ns", p->reap_ts);
 	ident(w, st->db, "reaper_", p->reaper, p->reaper_tgid);
 	if (p->how)
 		jw_string_field(w, "how", p->how);
 	else
 		jw_null_field(w, "how");
-	num(w, "zombie_ns", z);
+	jw_num_field(w, "zombie_ns", z);
 	jw_end_object(w);
 }
 
@@ -249,9 +229,9 @@ static void descendants(struct jw *w, const struct story *st)
 		jw_start_object(w);
 		ident(w, st->db, "", st->desc[i].sp, -1);
 		jw_int_field(w, "depth", st->desc[i].depth);
-		num(w, "creator_pid", p->creator_tgid < 0 ? LC_NONE :
+		jw_num_field(w, "creator_pid", p->creator_tgid < 0 ? LC_NONE :
 		    p->creator_tgid);
-		num(w, "parent_pid", p->parent < 0 ? LC_NONE : p->parent);
+		jw_num_field(w, "parent_pid", p->parent < 0 ? LC_NONE : p->parent);
 		jw_bool_field(w, "adopted_away", p->nadopt > 0);
 		ident(w, st->db, "adopter_", p->adopter, -1);
 		jw_string_field(w, "state", state_of(st, p));
@@ -277,9 +257,9 @@ void story_json(const struct story *st)
 	jw_init(&w, stdout);
 	jw_start_object(&w);
 	jw_int_field(&w, "pid", p->tgid);
-	comm(&w, "comm", p->comm);
+	jw_comm_field(&w, "comm", p->comm);
 	jw_string_field(&w, "key", sp_key(p, key, sizeof(key)));
-	num(&w, "start_ns", p->start);
+	jw_num_field(&w, "start_ns", p->start);
 	jw_name(&w, "incarnations");
 	jw_start_array(&w);
 	for (i = 0; i < st->ninc; i++)

@@ -10,28 +10,13 @@
 #include "signames.h"
 #include "summary.h"
 
-static void num(struct jw *w, const char *key, long long v)
-{
-	if (v == LC_NONE)
-		jw_null_field(w, key);
-	else
-		jw_int_field(w, key, v);
-}
-
+/* a comm, null when empty (not known) */
 static void comm(struct jw *w, const char *key, const char *s)
 {
-	char name[40];
-
-	if (!s[0]) {
+	if (s[0])
+		jw_comm_field(w, key, s);
+	else
 		jw_null_field(w, key);
-		return;
-	}
-	jw_string_field(w, key, s);
-	if (jw_utf8(s))
-		return;
-	snprintf(name, sizeof(name), "%s_b64", key);
-	jw_name(w, name);
-	jw_b64(w, s);
 }
 
 static void word(struct jw *w, const char *key, const char *s)
@@ -46,7 +31,7 @@ static void word(struct jw *w, const char *key, const char *s)
 static void who(struct jw *w, const struct sum_row *r)
 {
 	jw_int_field(w, "pid", r->pid);
-	num(w, "start_ns", r->start);
+	jw_num_field(w, "start_ns", r->start);
 	comm(w, "comm", r->comm);
 }
 
@@ -103,8 +88,8 @@ static void zombies(struct jw *w, const struct summary *s)
 		who(w, r);
 		jw_int_field(w, "zombie_ns", r->value);
 		jw_int_field(w, "reap_ts_ns", r->ts);
-		num(w, "reaper_pid", r->peer);
-		num(w, "reaper_start_ns", r->peer_start);
+		jw_num_field(w, "reaper_pid", r->peer);
+		jw_num_field(w, "reaper_start_ns", r->peer_start);
 		comm(w, "reaper_comm", r->peer_comm);
 		word(w, "how", r->word);
 		jw_end_object(w);
@@ -125,8 +110,8 @@ static void unreaped(struct jw *w, const struct summary *s)
 		who(w, r);
 		jw_int_field(w, "exit_ts_ns", r->ts);
 		jw_int_field(w, "zombie_ns", r->value);
-		num(w, "ppid", r->peer);
-		num(w, "parent_start_ns", r->peer_start);
+		jw_num_field(w, "ppid", r->peer);
+		jw_num_field(w, "parent_start_ns", r->peer_start);
 		comm(w, "parent_comm", r->peer_comm);
 		jw_end_object(w);
 	}
@@ -146,11 +131,11 @@ static void orphans(struct jw *w, const struct summary *s)
 		jw_start_object(w);
 		who(w, r);
 		jw_int_field(w, "ts_ns", r->ts);
-		num(w, "old_ppid", r->old);
-		num(w, "old_parent_start_ns", r->old_start);
+		jw_num_field(w, "old_ppid", r->old);
+		jw_num_field(w, "old_parent_start_ns", r->old_start);
 		comm(w, "old_parent_comm", r->old_comm);
-		num(w, "new_ppid", r->peer);
-		num(w, "new_parent_start_ns", r->peer_start);
+		jw_num_field(w, "new_ppid", r->peer);
+		jw_num_field(w, "new_parent_start_ns", r->peer_start);
 		comm(w, "new_parent_comm", r->peer_comm);
 		word(w, "reason", r->word);
 		if (r->zombie == LC_NONE)
@@ -180,9 +165,9 @@ static void deaths(struct jw *w, const struct summary *s)
 		name = sig_name(r->sig);
 		word(w, "signal_name", name);
 		jw_bool_field(w, "core_dumped", r->core == 1);
-		num(w, "sender_pid", r->peer);
-		num(w, "sender_tgid", r->peer_tgid);
-		num(w, "sender_start_ns", r->peer_start);
+		jw_num_field(w, "sender_pid", r->peer);
+		jw_num_field(w, "sender_tgid", r->peer_tgid);
+		jw_num_field(w, "sender_start_ns", r->peer_start);
 		comm(w, "sender_comm", r->peer_comm);
 		jw_end_object(w);
 	}
@@ -218,10 +203,10 @@ void summary_json(const struct summary *s)
 	jw_start_object(&w);
 	jw_int_field(&w, "records", s->records);
 	jw_int_field(&w, "selected", s->shown);
-	num(&w, "first_seq", s->first_seq);
-	num(&w, "last_seq", s->last_seq);
-	num(&w, "first_ts_ns", s->first_ts);
-	num(&w, "last_ts_ns", s->last_ts);
+	jw_num_field(&w, "first_seq", s->first_seq);
+	jw_num_field(&w, "last_seq", s->last_seq);
+	jw_num_field(&w, "first_ts_ns", s->first_ts);
+	jw_num_field(&w, "last_ts_ns", s->last_ts);
 	if (s->boot_id[0])
 		jw_string_field(&w, "boot_id", s->boot_id);
 	else
