@@ -33,6 +33,12 @@
 #   summary    lifecycle summary -p PARENT (--json) of a known workload: a
 #              zombie held 1 s then reaped, an orphan adopted by init, a
 #              child killed by SIGKILL; exact pids, reapers, adopter, signal
+#   record-lost  lifecycle -f --new -r, which maps the log, is stopped
+#              (SIGSTOP) while 4,500 fork+exit+wait overrun the log
+#              (18,000 records, log_size 16,384), then continued: its
+#              recording holds one lost event whose seq and count join
+#              the seqs around it, the module's lost_total counts the same
+#              records, and the last child's exit code 6 is there
 #   storm-json lifecycle -f --new --json to a file while 20,000 processes
 #              fork, exit and are reaped, 8 at a time (build/bench/lcwork
 #              storm): no record lost, no seq skipped, and all 20,000
@@ -53,7 +59,7 @@ CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
 [ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
-	summary follow-adopted chart storm-json
+	summary follow-adopted chart record-lost storm-json
 T=$(mktemp -d) || exit 1
 fails=0
 # the seed's child prints before its execve: unbuffered, or the line is lost
@@ -381,6 +387,65 @@ story_record() {
 	result record ok
 }
 
+# A mapped recorder overtaken by the writer: told what it lost, in the
+# recording and in the module's counters, and nothing else missing.
+story_record_lost() {
+	local rp lost0 lost1 sh why
+
+	echo "== story record-lost: lifecycle -f --new -r stopped while the" \
+	     "log is overrun, then continued"
+	lost0=$(awk '$1 == "lost_total" { print $2 }' /sys/kernel/debug/lifecycle/stats)
+	$L -f --new -r > "$T/lost.bin" &
+	rp=$!
+	wait_following "$rp"
+	kill -STOP $rp
+	build/bench/lcwork bench fork 4500 build/bench/lctrue > /dev/null
+	sh -c 'exit 6' &
+	sh=$!
+	wait $sh
+	wait_reaped $sh
+	kill -CONT $rp
+	sleep 1
+	kill -INT $rp
+	wait $rp || {
+		result record-lost "lifecycle -f --new -r exited $?"
+		return
+	}
+	lost1=$(awk '$1 == "lost_total" { print $2 }' /sys/kernel/debug/lifecycle/stats)
+	$L --json -i "$T/lost.bin" > "$T/lost.json" || {
+		result record-lost "lifecycle -i of the recording failed"
+		return
+	}
+	why=$(python3 - "$T/lost.json" $((lost1 - lost0)) "$sh" << 'PY' 2>&1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+told, sh = int(sys.argv[2]), int(sys.argv[3])
+lost = [r for r in recs if r["event"] == "lost"]
+if len(lost) != 1:
+    sys.exit(f"{len(lost)} lost events, want 1")
+n = lost[0]["count"]
+if n != told or n < 1000:
+    sys.exit(f"lost {n} records, the module counted {told}")
+seqs = [r["seq"] for r in recs]
+i = seqs.index(lost[0]["seq"])
+if i and seqs[i - 1] + 1 != seqs[i]:
+    sys.exit(f"the lost event's seq {seqs[i]} does not follow {seqs[i - 1]}")
+if i + 1 < len(seqs) and seqs[i] + n != seqs[i + 1]:
+    sys.exit(f"seq {seqs[i]} + {n} lost is not the next seq {seqs[i + 1]}")
+for a, b in zip(seqs[i + 1:], seqs[i + 2:]):
+    if b != a + 1:
+        sys.exit(f"seq {a} then {b}: a gap after the loss")
+if not any(r["event"] == "exit" and r["pid"] == sh and r["code"] == 6
+           for r in recs):
+    sys.exit(f"no exit of {sh} with code 6")
+print(f"{len(recs)} records: one lost event of {n} (the module counted "
+      f"{told}), no other gap, {sh}'s exit code 6 there")
+PY
+	) && { echo "$why"; result record-lost ok; return; }
+	echo "$why"
+	result record-lost "$(echo "$why" | tail -n 1)"
+}
+
 # 20,000 processes while the JSON follower writes to a file: every record
 # reaches it (issue 16's storm).  A shell exiting 9 marks the end.
 story_storm_json() {
@@ -469,6 +534,7 @@ for s in "$@"; do
 	chart)	story_chart ;;
 	reuse)	story_reuse ;;
 	summary) story_summary ;;
+	record-lost) story_record_lost ;;
 	storm-json) story_storm_json ;;
 	*)	result "$s" "unknown story" ;;
 	esac
