@@ -51,16 +51,17 @@ static void setup_signals(long long timeout_ms, sigset_t *wait_mask)
  */
 #define DRAIN_READS	64
 
-static int copy(int fd, const sigset_t *wait_mask)
+static int copy(int fd, struct lc_ring *ring, bool follow,
+		const sigset_t *wait_mask)
 {
-	static char buf[64 * 1024];
+	static char buf[64 * 1024] __aligned(8);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int drain = DRAIN_READS;
 	bool got = false;
 	ssize_t n;
 
 	while (!stop || drain--) {
-		n = read(fd, buf, sizeof(buf));
+		n = lc_read_or_map(ring, fd, buf, sizeof(buf), follow);
 		if (n < 0 && errno == EAGAIN) {
 			if (stop)
 				return 0;
@@ -82,52 +83,9 @@ static int copy(int fd, const sigset_t *wait_mask)
 			return fail("write");
 		got = true;
 	}
-	return 0;
-}
-
-/*
- * The same from the mapped log: the stream's prologue by read(), then the
- * records straight from the ring, the cursor told to the file before each
- * wait (poll() counts from it) and at the end (the stats count losses).
- */
-static int copy_ring(int fd, struct lc_ring *ring, bool follow,
-		     const sigset_t *wait_mask)
-{
-	static char buf[64 * 1024] __aligned(8);
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int drain = DRAIN_READS;
-	bool got = false;
-	ssize_t n;
-	size_t len;
-
-	do {
-		n = read(fd, buf, LC_BIN_PROLOGUE_LEN);
-	} while (n < 0 && errno == EINTR);
-	if (n != LC_BIN_PROLOGUE_LEN)
-		return n < 0 ? fail("read") : fail("read: short prologue");
-	if (lc_write_all(STDOUT_FILENO, buf, n))
-		return fail("write");
-	while (!stop || drain--) {
-		len = lc_ring_take(ring, buf, sizeof(buf));
-		if (len) {
-			if (lc_write_all(STDOUT_FILENO, buf, len))
-				return fail("write");
-			got = true;
-			continue;
-		}
-		if (lc_ring_dying(ring))
-			return 0;
-		if (lc_ring_report(ring, fd))
-			return fail("LC_IOC_CURSOR");
-		if (stop || !follow)
-			return 0;
-		if (got)	/* more will come: gather it */
-			lc_nap(wait_mask);
-		else if (ppoll(&pfd, 1, NULL, wait_mask) < 0 && errno != EINTR)
-			return fail("poll");
-		got = false;
-	}
-	return lc_ring_report(ring, fd) ? fail("LC_IOC_CURSOR") : 0;
+	/* the drain ran out: tell the losses, as the end does */
+	return ring && lc_ring_report(ring, fd) && !lc_ring_dying(ring) ?
+	       fail("LC_IOC_CURSOR") : 0;
 }
 
 /* -r -i FILE: only the module has a binary stream to copy */
@@ -169,10 +127,10 @@ int cmd_raw(struct opts *o)
 	if (!ret) {
 		setup_signals(o->timeout_ms, &wait_mask);
 		if (!getenv("LIFECYCLE_NO_MAP") && !lc_ring_map(&ring, fd)) {
-			ret = copy_ring(fd, &ring, o->follow, &wait_mask);
+			ret = copy(fd, &ring, o->follow, &wait_mask);
 			lc_ring_unmap(&ring);
 		} else {
-			ret = copy(fd, &wait_mask);
+			ret = copy(fd, NULL, o->follow, &wait_mask);
 		}
 	}
 	close(fd);

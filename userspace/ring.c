@@ -207,3 +207,43 @@ int lc_ring_report(struct lc_ring *r, int fd)
 	r->lost = 0;
 	return 0;
 }
+
+/**
+ * lc_ring_read() - read(2) of the module's binary stream, from the map
+ * @r: the ring
+ * @fd: the file it was mapped from (binary, not read yet)
+ * @buf: where the bytes go, 8-byte aligned
+ * @len: its size, at least LC_BIN_PROLOGUE_LEN; records need a slot and
+ *       a lost event of room
+ * @follow: at the end, fail with EAGAIN (as after LC_IOC_FOLLOW on an
+ *          O_NONBLOCK file) rather than return 0
+ *
+ * The stream's prologue comes first, read from @fd; then whole events.
+ * At the end of the log the cursor is told to the file (poll() on @fd
+ * then waits for what comes next); once the module is unloading, the
+ * end is 0 whatever @follow says.
+ *
+ * Return: the bytes, 0 at the end, or -1 with errno.
+ */
+ssize_t lc_ring_read(struct lc_ring *r, int fd, void *buf, size_t len,
+		     bool follow)
+{
+	ssize_t n;
+
+	if (!r->prologue_done) {	/* the module gives it whole */
+		n = read(fd, buf, LC_BIN_PROLOGUE_LEN);
+		r->prologue_done = n > 0;
+		return n;
+	}
+	n = lc_ring_take(r, buf, len);
+	if (n)
+		return n;
+	if (lc_ring_dying(r))
+		return 0;
+	if (lc_ring_report(r, fd))
+		return -1;
+	if (!follow)
+		return 0;
+	errno = EAGAIN;
+	return -1;
+}

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <unistd.h>
 #include "lifecycle.h"
 
 struct lc_ring {
@@ -21,6 +23,7 @@ struct lc_ring {
 	uint32_t slot_size;
 	uint64_t cur;		/* the next record to take */
 	uint64_t lost;		/* lost since the last lc_ring_report() */
+	bool prologue_done;	/* lc_ring_read() gave the stream's prologue */
 };
 
 int lc_ring_map(struct lc_ring *r, int fd);
@@ -28,5 +31,14 @@ void lc_ring_unmap(struct lc_ring *r);
 size_t lc_ring_take(struct lc_ring *r, char *buf, size_t room);
 int lc_ring_report(struct lc_ring *r, int fd);
 bool lc_ring_dying(const struct lc_ring *r);
+ssize_t lc_ring_read(struct lc_ring *r, int fd, void *buf, size_t len,
+		     bool follow);
+
+/* read(2) of @fd, or lc_ring_read() when @r (mapped from @fd) is there */
+static inline ssize_t lc_read_or_map(struct lc_ring *r, int fd, void *buf,
+				     size_t len, bool follow)
+{
+	return r ? lc_ring_read(r, fd, buf, len, follow) : read(fd, buf, len);
+}
 
 #endif

@@ -438,8 +438,12 @@ static void setup_signals(long long timeout_ms, sigset_t *wait_mask)
 		alarm(timeout_ms ? (timeout_ms + 999) / 1000 : 1);
 }
 
-/* copy until the end (without -f) or a signal, then drain as raw.c does */
-static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
+/*
+ * Copy until the end (without -f) or a signal, then drain as raw.c does;
+ * from the mapped log when @ring is there.
+ */
+static int rot_copy(struct rot *r, int fd, struct lc_ring *ring, bool follow,
+		    const sigset_t *wait_mask)
 {
 	static char buf[ROT_BUF + LC_LINE_MAX] __aligned(8);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -451,7 +455,7 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 	ssize_t n;
 
 	while (!stop || drain--) {
-		n = read(fd, buf + len, ROT_BUF);
+		n = lc_read_or_map(ring, fd, buf + len, ROT_BUF, follow);
 		if (n < 0 && errno == EAGAIN) {
 			if (stop)
 				break;
@@ -496,6 +500,8 @@ static int rot_copy(struct rot *r, int fd, const sigset_t *wait_mask)
 	if (len)
 		fprintf(stderr, "lifecycle: %zu bytes of a cut event left out\n",
 			len);
+	if (ring && lc_ring_report(ring, fd) && !lc_ring_dying(ring))
+		goto fail;
 	if (r->fd >= 0 && fdatasync(r->fd) && errno != EINVAL) {
 		fprintf(stderr, "lifecycle: %s: fdatasync: %m\n", r->dir);
 		return 1;
@@ -521,8 +527,10 @@ int cmd_rotate(struct opts *o)
 		.max_bytes = o->max_bytes ? o->max_bytes : ROT_DEF_BYTES,
 		.max_files = o->max_files ? o->max_files : ROT_DEF_FILES,
 	};
+	struct lc_ring ring;
 	sigset_t wait_mask;
 	int fd, ret = 1;
+	bool mapped;
 
 	if (mkdir(r.dir, 0750) && errno != EEXIST) {
 		fprintf(stderr, "lifecycle: %s: %m\n", r.dir);
@@ -549,7 +557,10 @@ int cmd_rotate(struct opts *o)
 	if (rot_scan(&r))
 		goto out;
 	setup_signals(o->timeout_ms, &wait_mask);
-	ret = rot_copy(&r, fd, &wait_mask);
+	mapped = !getenv("LIFECYCLE_NO_MAP") && !lc_ring_map(&ring, fd);
+	ret = rot_copy(&r, fd, mapped ? &ring : NULL, o->follow, &wait_mask);
+	if (mapped)
+		lc_ring_unmap(&ring);
 	if (r.fd >= 0 && close(r.fd)) {
 		fprintf(stderr, "lifecycle: %s: close: %m\n", r.dir);
 		ret = 1;

@@ -48,30 +48,6 @@ static bool plain_file(int fd)
 	return fstatfs(fd, &sfs) || sfs.f_type != PROC_SUPER_MAGIC;
 }
 
-/*
- * The module's binary stream from the mapped log: the prologue by read(),
- * then records straight from the ring (stream_drain()).  Where it does not
- * map (not an admin of the initial pid namespace), it is read.
- */
-static int stream_map(struct stream *s)
-{
-	ssize_t n;
-
-	if (lc_ring_map(&s->ring, s->fd))
-		return 0;
-	do {
-		n = read(s->fd, s->buf, LC_BIN_PROLOGUE_LEN);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		fprintf(stderr, "lifecycle: %s: read: %m\n", s->p.src);
-		lc_ring_unmap(&s->ring);
-		return -1;
-	}
-	s->len = n;
-	s->mapped = true;
-	return 0;
-}
-
 /**
  * stream_open() - open a source of records
  * @s: the stream
@@ -99,8 +75,9 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	if (!s->regular && !ioctl(s->fd, LC_IOC_BINARY))
 		s->mode = STREAM_BINARY;
 	lc_parser_init(&s->p, strcmp(path, "-") ? path : "<stdin>", false);
-	if (s->mode == STREAM_BINARY && !getenv("LIFECYCLE_NO_MAP"))
-		return stream_map(s);
+	/* records from the mapped log where it maps; read() otherwise */
+	s->mapped = s->mode == STREAM_BINARY && !getenv("LIFECYCLE_NO_MAP") &&
+		    !lc_ring_map(&s->ring, s->fd);
 	return 0;
 }
 
@@ -407,45 +384,16 @@ static int stream_wait(struct stream *s, int timeout_ms,
 	return 1;
 }
 
-/*
- * The mapped log's records until there is nothing more for now; then the
- * cursor is told to the file, for poll() and the lost counters.  Nothing
- * more is the end of the log, as a read() of 0 is.
- */
-static int ring_drain(struct stream *s, stream_fn fn, void *ctx)
-{
-	size_t n;
-
-	for (;;) {
-		n = lc_ring_take(&s->ring, s->buf + s->len,
-				 sizeof(s->buf) - s->len);
-		if (!n)
-			break;
-		s->len += n;
-		if (stream_records(s, fn, ctx))
-			return -1;
-	}
-	if (stream_records(s, fn, ctx))	/* the prologue alone, at first */
-		return -1;
-	if (lc_ring_report(&s->ring, s->fd)) {
-		fprintf(stderr, "lifecycle: %s: LC_IOC_CURSOR: %m\n", s->p.src);
-		return -1;
-	}
-	s->eof = true;
-	if (lc_ring_dying(&s->ring))
-		s->hup = true;
-	return 0;
-}
-
 /* read until there is nothing more for now; 0 or -1 */
 static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
 {
 	ssize_t n;
 
-	if (s->mapped)
-		return ring_drain(s, fn, ctx);
 	for (;;) {
-		n = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
+		/* the end of the log is 0, as a read() without LC_IOC_FOLLOW */
+		n = lc_read_or_map(s->mapped ? &s->ring : NULL, s->fd,
+				   s->buf + s->len, sizeof(s->buf) - s->len,
+				   false);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno != EAGAIN) {
@@ -454,6 +402,9 @@ static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
 		}
 		if (n <= 0) {
 			s->eof = !n;
+			/* the module is going: its file will not poll HUP */
+			if (s->mapped && lc_ring_dying(&s->ring))
+				s->hup = true;
 			return 0;
 		}
 		s->len += n;
