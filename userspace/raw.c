@@ -84,7 +84,7 @@ static int copy(int fd, struct lc_ring *ring, bool follow,
 		got = true;
 	}
 	/* the drain ran out: tell the losses, as the end does */
-	return ring && lc_ring_report(ring, fd) && !lc_ring_dying(ring) ?
+	return ring && lc_ring_report(ring, fd) ?
 	       fail("LC_IOC_CURSOR") : 0;
 }
 

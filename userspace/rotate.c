@@ -500,7 +500,7 @@ static int rot_copy(struct rot *r, int fd, struct lc_ring *ring, bool follow,
 	if (len)
 		fprintf(stderr, "lifecycle: %zu bytes of a cut event left out\n",
 			len);
-	if (ring && lc_ring_report(ring, fd) && !lc_ring_dying(ring))
+	if (ring && lc_ring_report(ring, fd))
 		goto fail;
 	if (r->fd >= 0 && fdatasync(r->fd) && errno != EINVAL) {
 		fprintf(stderr, "lifecycle: %s: fdatasync: %m\n", r->dir);
