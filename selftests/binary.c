@@ -301,12 +301,14 @@ TEST_F(bin, three_children_both_ways)
  * so in one lost event whose seq and count join the last record it missed
  * to the first it gets; then come all the retained records, in order,
  * ending with our last child's exit code 7 and its reap by us.  Some
- * 5,500 children: about 40 s under TCG.
+ * 4,000 to 5,500 children: about 40 s under TCG, 6 to 9 minutes on the
+ * debug kernel.
  */
-TEST_F_TIMEOUT(bin, a_log_behind_told_lost, 600)
+TEST_F_TIMEOUT(bin, a_log_behind_told_lost, 2400)
 {
 	const struct lc_event *ev;
 	pid_t me = getpid(), last = -1;
+	long long start;
 	int status = 0;
 	char v[32];
 	long cap, i;
@@ -318,11 +320,19 @@ TEST_F_TIMEOUT(bin, a_log_behind_told_lost, 600)
 		SKIP(return, "log_size %ld is more than this test reads", cap);
 	ASSERT_EQ(0, ioctl(self->fd, LC_IOC_TAIL));
 	ASSERT_EQ(0, ioctl(self->fd, LC_IOC_BINARY));
-	/* a fork, an exit and a reap at least each: more than the log */
+	start = lc_stat("recorded");
+	/*
+	 * A fork, an exit and a reap at least each: more than the log.  The
+	 * stats say when the log has gone round (SIGCHLD adds a record per
+	 * child), which spares a quarter of the children on slow kernels.
+	 */
 	for (i = 0; i < cap / 3 + 64; i++) {
 		last = lc_run_exit(7, &status);
 		ASSERT_LT(0, last);
 		ASSERT_EQ(7 << 8, status);
+		if (start >= 0 && i % 64 == 63 &&
+		    lc_stat("recorded") - start > cap + 256)
+			break;
 	}
 	ASSERT_EQ(0, read_events(self->fd, &self->e, self->buf, self->size));
 	ASSERT_LT(cap, self->e.n);
