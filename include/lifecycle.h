@@ -148,6 +148,7 @@
 #define LC_IOC_TAIL		_IO(LC_IOC_MAGIC, 2)
 #define LC_IOC_BINARY		_IO(LC_IOC_MAGIC, 3)
 #define LC_IOC_CURSOR		_IOWR(LC_IOC_MAGIC, 4, struct lc_cursor)
+#define LC_IOC_WAKEUP		_IOW(LC_IOC_MAGIC, 5, struct lc_wakeup)
 
 /*
  * The first 8 bytes of a binary stream: v2 is followed by struct
@@ -189,6 +190,22 @@ struct lc_cursor {
 	__u64 seq;
 	__u64 lost;
 };
+
+/*
+ * LC_IOC_WAKEUP's argument: poll() on the file says readable once the
+ * log holds that many records past its cursor, or once the first of them
+ * has waited up to ms (a timer shared by the batched files, of the
+ * shortest ms among them); records at most log_size / 2, ms at most
+ * LC_WAKEUP_MS_MAX; 0 and 0 restore the default, readable at the first
+ * record.  Only before the file's first poll(): -EBUSY after.  A blocking
+ * read() still returns at the first record.
+ */
+struct lc_wakeup {
+	__u32 records;
+	__u32 ms;
+};
+
+#define LC_WAKEUP_MS_MAX	10000
 
 /* The longest line the module writes, newline included. */
 #define LC_LINE_MAX		2048

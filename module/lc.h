@@ -149,6 +149,10 @@ bool lc_log_dying(void);
 size_t lc_log_memory(void);
 int lc_log_mmap(struct vm_area_struct *vma);
 extern wait_queue_head_t lc_log_wq;
+/* batched readers (LC_IOC_WAKEUP): a queue, a watermark and a timer */
+extern wait_queue_head_t lc_batch_wq;
+void lc_log_batch_set(unsigned int files, unsigned int ms);
+bool lc_log_batch_ready(u64 seq, u32 records);
 
 /* record.c: building records from tasks */
 void lc_record_init(struct lc_record *r, enum lc_event_type type,

@@ -101,6 +101,105 @@ static void lc_log_wake(struct irq_work *work)
 
 static DEFINE_IRQ_WORK(lc_wake_work, lc_log_wake);
 
+/*
+ * Batched readers (LC_IOC_WAKEUP) sleep on a queue of their own and are
+ * woken when the log reaches the lowest watermark one of them asked for,
+ * or by a timer of the shortest wait any asked for, armed by the first
+ * record after its last expiry.  Records below lc_batch_due were there
+ * at the last expiry: a batched reader with one to read is ready.  All of
+ * it is under the log lock, so a reader that registers its watermark
+ * after the record that reaches it is ready at once, and one that
+ * registers before is woken by that record.
+ */
+DECLARE_WAIT_QUEUE_HEAD(lc_batch_wq);
+static unsigned int lc_batch_files;	/* files in batched mode */
+static unsigned int lc_batch_ms;	/* the shortest wait they asked for */
+static bool lc_batch_armed;		/* a record is waiting for the timer */
+static u64 lc_batch_due = 1;		/* seqs below were kept at expiry */
+static u64 lc_batch_wake_at = U64_MAX;	/* the lowest watermark, a seq */
+static struct timer_list lc_batch_timer;
+
+static void lc_batch_timer_fn(struct timer_list *t)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	lc_batch_due = lc_head;
+	lc_batch_armed = false;
+	lc_batch_wake_at = U64_MAX;
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	wake_up_interruptible_poll(&lc_batch_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+static void lc_batch_irq(struct irq_work *work)
+{
+	unsigned long flags;
+	bool wake, arm;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	wake = lc_head >= lc_batch_wake_at;
+	if (wake)
+		lc_batch_wake_at = U64_MAX;
+	arm = lc_batch_armed;
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	if (wake)
+		wake_up_interruptible_poll(&lc_batch_wq, EPOLLIN | EPOLLRDNORM);
+	if (arm)
+		timer_reduce(&lc_batch_timer, jiffies +
+			     msecs_to_jiffies(READ_ONCE(lc_batch_ms)));
+}
+
+static DEFINE_IRQ_WORK(lc_batch_work, lc_batch_irq);
+
+/**
+ * lc_log_batch_set() - how many files are batched, and their shortest wait
+ * @files: files in batched mode (LC_IOC_WAKEUP with records)
+ * @ms: the shortest wait one of them asked for
+ *
+ * When the first file becomes batched, what the log holds is due: the
+ * timer is armed only by records that come while a file is batched.  A
+ * timer armed for a longer wait is brought forward to the new shortest.
+ */
+void lc_log_batch_set(unsigned int files, unsigned int ms)
+{
+	unsigned long flags;
+	bool armed;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	if (files && !lc_batch_files)
+		lc_batch_due = lc_head;
+	lc_batch_files = files;
+	lc_batch_ms = ms;
+	armed = lc_batch_armed;
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	if (armed && files)
+		timer_reduce(&lc_batch_timer, jiffies + msecs_to_jiffies(ms));
+}
+
+/**
+ * lc_log_batch_ready() - whether a batched reader has records to take
+ * @seq: its cursor, the next record it takes
+ * @records: its watermark
+ *
+ * Ready when @records wait past @seq or one of them was kept before the
+ * timer last expired; otherwise its watermark is registered, to be woken
+ * by the record that reaches it.
+ *
+ * Return: true when ready.
+ */
+bool lc_log_batch_ready(u64 seq, u32 records)
+{
+	unsigned long flags;
+	bool ready;
+
+	raw_spin_lock_irqsave(&lc_log_lock, flags);
+	ready = lc_head - seq >= records || seq < lc_batch_due;
+	if (!ready)
+		lc_batch_wake_at = min(lc_batch_wake_at, seq + records);
+	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
+	return ready;
+}
+
 /**
  * lc_log_init() - allocate the ring of log_size records
  *
@@ -136,6 +235,11 @@ int lc_log_init(void)
 	lc_wake_armed = false;
 	lc_woken_at = 1;
 	timer_setup(&lc_wake_timer, lc_wake_timer_fn, 0);
+	lc_batch_files = 0;
+	lc_batch_armed = false;
+	lc_batch_due = 1;
+	lc_batch_wake_at = U64_MAX;
+	timer_setup(&lc_batch_timer, lc_batch_timer_fn, 0);
 	return 0;
 }
 
@@ -151,7 +255,10 @@ void lc_log_shutdown(void)
 	WRITE_ONCE(lc_ctl->dying, 1);
 	irq_work_sync(&lc_wake_work);
 	timer_delete_sync(&lc_wake_timer);
+	irq_work_sync(&lc_batch_work);
+	timer_delete_sync(&lc_batch_timer);
 	wake_up_all(&lc_log_wq);
+	wake_up_all(&lc_batch_wq);
 }
 
 /**
@@ -161,12 +268,16 @@ void lc_log_exit(void)
 {
 	irq_work_sync(&lc_wake_work);
 	timer_shutdown_sync(&lc_wake_timer);
+	irq_work_sync(&lc_batch_work);
+	timer_shutdown_sync(&lc_batch_timer);
 	/* poll()/select() sleepers unhook themselves once woken. */
-	while (waitqueue_active(&lc_log_wq)) {
+	while (waitqueue_active(&lc_log_wq) || waitqueue_active(&lc_batch_wq)) {
 		wake_up_all(&lc_log_wq);
+		wake_up_all(&lc_batch_wq);
 		schedule_timeout_uninterruptible(1);
 	}
 	wake_up_pollfree(&lc_log_wq);
+	wake_up_pollfree(&lc_batch_wq);
 	synchronize_rcu();
 	/*
 	 * A reader may still have the ring mapped: its pages were put in
@@ -238,8 +349,8 @@ static void lc_slot_write(struct lc_record *r)
  */
 void lc_log_commit(struct lc_record *r)
 {
+	bool armed, batch = false;
 	unsigned long flags;
-	bool armed;
 	u64 head;
 
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
@@ -254,9 +365,17 @@ void lc_log_commit(struct lc_record *r)
 	WRITE_ONCE(lc_head, head + 1);
 	smp_store_release(&lc_ctl->head, head + 1);	/* after the slot */
 	armed = lc_wake_armed;		/* see lc_wake_now() */
+	if (unlikely(lc_batch_files) && !lc_batch_armed) {
+		lc_batch_armed = true;
+		batch = true;
+	}
+	if (unlikely(head + 1 >= lc_batch_wake_at))
+		batch = true;
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 
 	lc_count(LC_CNT_RECORDED);
+	if (unlikely(batch))
+		irq_work_queue(&lc_batch_work);
 	if (!armed) {
 		if (wq_has_sleeper(&lc_log_wq)) {
 			WRITE_ONCE(lc_wake_armed, true);

@@ -58,6 +58,9 @@ struct lc_reader {
 	bool follow;
 	bool binary;			/* struct lc_event, not text */
 	bool header_done;
+	bool polled;			/* LC_IOC_WAKEUP may not change queues */
+	u32 batch_records;		/* LC_IOC_WAKEUP: 0, or the watermark */
+	u32 batch_ms;			/* ... and the longest wait */
 	size_t len;			/* bytes of lines in buf */
 	size_t off;			/* bytes of buf already read */
 	loff_t pos;			/* the file position */
@@ -349,12 +352,23 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	__poll_t mask = 0;
 	u64 seq = READ_ONCE(rd->seq);
 
+	u32 records = READ_ONCE(rd->batch_records);
+	bool more;
+
 	if (lc_log_dying())
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
-	poll_wait(f, &lc_log_wq, wait);
-	smp_mb();	/* pairs with wq_has_sleeper() in lc_log_commit() */
+	if (!READ_ONCE(rd->polled))
+		WRITE_ONCE(rd->polled, true);
+	if (records) {
+		poll_wait(f, &lc_batch_wq, wait);
+		more = lc_log_batch_ready(seq, records);
+	} else {
+		poll_wait(f, &lc_log_wq, wait);
+		smp_mb();	/* pairs with wq_has_sleeper() in lc_log_commit() */
+		more = seq < lc_log_head();
+	}
 	if (READ_ONCE(rd->off) < READ_ONCE(rd->len) || !rd->header_done ||
-	    READ_ONCE(rd->pos) < READ_ONCE(rd->end) || seq < lc_log_head())
+	    READ_ONCE(rd->pos) < READ_ONCE(rd->end) || more)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (seq < lc_log_first())
 		mask |= EPOLLERR | EPOLLPRI;
@@ -404,6 +418,55 @@ static int lc_set_cursor(struct lc_reader *rd, void __user *arg)
 	return copy_to_user(arg, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
+/* Tell log.c how many files are batched and their shortest wait. */
+static void lc_batch_recount(void)
+{
+	unsigned int files = 0, ms = UINT_MAX;
+	struct lc_reader *rd;
+
+	lockdep_assert_held(&lc_reader_list_lock);
+	list_for_each_entry(rd, &lc_reader_list, node) {
+		if (rd->batch_records) {
+			files++;
+			ms = min(ms, rd->batch_ms);
+		}
+	}
+	lc_log_batch_set(files, files ? ms : 0);
+}
+
+/*
+ * LC_IOC_WAKEUP: poll() says readable when @records wait past the cursor,
+ * or once the wait for the first has lasted up to @ms; 0 and 0 as at open.
+ * Before the first poll() only: an epoll entry stays on its first queue.
+ */
+static int lc_set_wakeup(struct lc_reader *rd, void __user *arg)
+{
+	struct lc_wakeup w;
+	int ret = 0;
+
+	if (copy_from_user(&w, arg, sizeof(w)))
+		return -EFAULT;
+	if (w.records > lc_log_size / 2 || !w.records != !w.ms ||
+	    w.ms > LC_WAKEUP_MS_MAX) {
+		pr_warn_ratelimited("LC_IOC_WAKEUP: records %u ms %u: want 1..%u and 1..%u, or 0 and 0\n",
+				    w.records, w.ms, lc_log_size / 2,
+				    LC_WAKEUP_MS_MAX);
+		return -EINVAL;
+	}
+	mutex_lock(&lc_reader_list_lock);
+	if (READ_ONCE(rd->polled)) {
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(rd->batch_records, w.records);
+		rd->batch_ms = w.ms;
+		lc_batch_recount();
+	}
+	mutex_unlock(&lc_reader_list_lock);
+	if (ret)
+		pr_warn_ratelimited("LC_IOC_WAKEUP after the first poll()\n");
+	return ret;
+}
+
 static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct lc_reader *rd = f->private_data;
@@ -429,6 +492,8 @@ static long lc_proc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return ret;
 	case LC_IOC_CURSOR:
 		return lc_set_cursor(rd, (void __user *)arg);
+	case LC_IOC_WAKEUP:
+		return lc_set_wakeup(rd, (void __user *)arg);
 	}
 	return -ENOTTY;
 }
@@ -490,6 +555,8 @@ static int lc_proc_release(struct inode *inode, struct file *f)
 
 	mutex_lock(&lc_reader_list_lock);
 	list_del(&rd->node);
+	if (rd->batch_records)
+		lc_batch_recount();
 	mutex_unlock(&lc_reader_list_lock);
 	put_pid_ns(rd->ns);
 	mutex_destroy(&rd->lock);

@@ -65,7 +65,8 @@ static int copy(int fd, struct lc_ring *ring, bool follow,
 		if (n < 0 && errno == EAGAIN) {
 			if (stop)
 				return 0;
-			if (got)	/* more will come: gather it */
+			/* more will come: gather it, unless poll() does */
+			if (got && !lc_ring_batched(ring))
 				lc_nap(wait_mask);
 			else if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
 				 errno != EINTR)

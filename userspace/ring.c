@@ -24,6 +24,10 @@
  * @r: the ring, set up here; its cursor is the file's (LC_IOC_TAIL moved)
  * @fd: the file
  *
+ * The file's poll() is batched too (LC_IOC_WAKEUP), so a follower of the
+ * map waits in poll() with no nap of its own; with a module that does not
+ * batch, r->batched stays false and the follower naps.
+ *
  * Return: 0, or -1 with errno when the log cannot be mapped (not an admin
  * in the initial pid namespace, or a module without the map): the caller
  * then reads.
@@ -32,6 +36,7 @@ int lc_ring_map(struct lc_ring *r, int fd)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct lc_cursor c = { 0, 0 };
+	struct lc_wakeup w = { 0, LC_RING_WAKE_MS };
 	const struct lc_ring_ctl *ctl;
 	size_t len;
 	void *p;
@@ -65,6 +70,8 @@ int lc_ring_map(struct lc_ring *r, int fd)
 	r->nslots = r->ctl->nslots;
 	r->slot_size = r->ctl->slot_size;
 	r->cur = c.seq;
+	w.records = r->nslots / 4;
+	r->batched = !ioctl(fd, LC_IOC_WAKEUP, &w);
 	return 0;
 }
 

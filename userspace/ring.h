@@ -24,7 +24,21 @@ struct lc_ring {
 	uint64_t cur;		/* the next record to take */
 	uint64_t lost;		/* lost since the last lc_ring_report() */
 	bool prologue_done;	/* lc_ring_read() gave the stream's prologue */
+	bool batched;		/* poll() waits for LC_RING_WAKE_* (no naps) */
 };
+
+/*
+ * A mapped reader asks to be woken when a quarter of the log waits, or
+ * LC_RING_WAKE_MS after a record came, whichever is first: one wakeup
+ * per batch, and still a quarter of the log's room left when it wakes.
+ */
+#define LC_RING_WAKE_MS		100
+
+/* Whether the waits for @r's file are batched by the module (no naps). */
+static inline bool lc_ring_batched(const struct lc_ring *r)
+{
+	return r && r->batched;
+}
 
 int lc_ring_map(struct lc_ring *r, int fd);
 void lc_ring_unmap(struct lc_ring *r);

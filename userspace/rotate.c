@@ -459,7 +459,8 @@ static int rot_copy(struct rot *r, int fd, struct lc_ring *ring, bool follow,
 		if (n < 0 && errno == EAGAIN) {
 			if (stop)
 				break;
-			if (got)	/* more will come: gather it */
+			/* more will come: gather it, unless poll() does */
+			if (got && !lc_ring_batched(ring))
 				lc_nap(wait_mask);
 			else if (ppoll(&pfd, 1, NULL, wait_mask) < 0 &&
 				 errno != EINTR)

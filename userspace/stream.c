@@ -458,8 +458,9 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 {
 	size_t before = s->off + s->len;
 
-	/* more will come: gather it (not past a -t deadline) */
-	if (s->got && (timeout_ms < 0 || timeout_ms >= LC_NAP_MS))
+	/* more will come: gather it (not past a -t deadline), unless poll() does */
+	if (s->got && !(s->mapped && s->ring.batched) &&
+	    (timeout_ms < 0 || timeout_ms >= LC_NAP_MS))
 		lc_nap(wait_mask);
 	else if (!stream_wait(s, timeout_ms, wait_mask))
 		return 0;

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wakeup.c - batched wakeups (LC_IOC_WAKEUP): poll() says readable once
+ * the watermark's records wait, or once the first waiting record has
+ * waited the asked time, and not at the first record as by default; the
+ * records are all there after it; bad arguments get -EINVAL, a change
+ * after the first poll() -EBUSY.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include <lifecycle.h>
+#include "kselftest_harness.h"
+#include "lc_test.h"
+
+/* the poller's report: what poll() gave, and how long it took */
+struct poll_report {
+	int ret;
+	short revents;
+	long long ms;
+};
+
+FIXTURE(wakeup) {
+	struct lc_log log;
+};
+
+LC_LOG_SETUP(wakeup);
+
+static int set_wakeup(int fd, unsigned int records, unsigned int ms)
+{
+	struct lc_wakeup w = { records, ms };
+
+	return ioctl(fd, LC_IOC_WAKEUP, &w) ? -errno : 0;
+}
+
+/* Fork a child that polls @fd for up to @timeout_ms and reports on @wfd. */
+static pid_t start_poller(int fd, int wfd, int timeout_ms)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct poll_report rep;
+		unsigned long long t0 = lc_now_ns();
+
+		rep.ret = poll(&pfd, 1, timeout_ms);
+		rep.revents = pfd.revents;
+		rep.ms = (lc_now_ns() - t0) / 1000000;
+		_exit(write(wfd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
+	}
+	return pid;
+}
+
+static void poller_report(struct __test_metadata *_metadata, pid_t pid,
+			  int rfd, struct poll_report *rep)
+{
+	int status;
+
+	ASSERT_EQ(sizeof(*rep), read(rfd, rep, sizeof(*rep)));
+	ASSERT_EQ(pid, lc_reap(pid, &status, LC_TIMEOUT_MS));
+	ASSERT_EQ(0, status);
+}
+
+/*
+ * A watermark of 64 records with a 10 s wait: one child (a fork, an exit
+ * and a reap at least) leaves the file unreadable; a poller asleep in
+ * poll() wakes once 30 more children have gone, well before 8 s, and the
+ * log then holds every child's exit code and reap by us.
+ */
+TEST_F(wakeup, watermark_wakes)
+{
+	struct poll_report rep;
+	struct pollfd pfd = { .fd = self->log.fd, .events = POLLIN };
+	const struct lc_rec *r;
+	pid_t poller, first, kids[30];
+	int status, p[2], i;
+
+	ASSERT_EQ(0, set_wakeup(self->log.fd, 64, 10000));
+	ASSERT_EQ(0, lc_drain(&self->log));
+	first = lc_run_exit(3, &status);
+	ASSERT_LT(0, first);
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+
+	ASSERT_EQ(0, pipe(p));
+	poller = start_poller(self->log.fd, p[1], 8000);
+	ASSERT_LT(0, poller);
+	lc_sleep_ms(200);	/* asleep in poll() by now */
+	for (i = 0; i < 30; i++) {
+		kids[i] = lc_run_exit(4, &status);
+		ASSERT_LT(0, kids[i]);
+	}
+	poller_report(_metadata, poller, p[0], &rep);
+	EXPECT_EQ(1, rep.ret);
+	EXPECT_TRUE(rep.revents & POLLIN);
+	EXPECT_LT(rep.ms, 8000);
+	EXPECT_LE(150, rep.ms);
+	close(p[0]);
+	close(p[1]);
+
+	r = lc_wait(&self->log, 0, "exit", first, LC_TIMEOUT_MS);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(3, lc_num(r, "code"));
+	r = lc_wait(&self->log, 0, "reap", kids[29], LC_TIMEOUT_MS);
+	ASSERT_NE(NULL, r);
+	for (i = 0; i < 30; i++) {
+		r = lc_find(&self->log, 0, "exit", kids[i]);
+		ASSERT_NE(NULL, r);
+		EXPECT_EQ(4, lc_num(r, "code"));
+		r = lc_find(&self->log, 0, "reap", kids[i]);
+		ASSERT_NE(NULL, r);
+		EXPECT_EQ(getpid(), lc_num(r, "reaper_pid"));
+	}
+	if (!lc_lost(&self->log))
+		EXPECT_EQ(0, lc_seq_gaps(&self->log));
+}
+
+/*
+ * A watermark of 1,000 records with a 300 ms wait: a poller with records
+ * already waiting (its own fork at least) is not woken at once, as by
+ * default, but after about 300 ms, and then reads our child's exit code 5.
+ */
+TEST_F(wakeup, time_bound)
+{
+	struct poll_report rep;
+	const struct lc_rec *r;
+	pid_t poller, child;
+	int status, p[2];
+
+	ASSERT_EQ(0, set_wakeup(self->log.fd, 1000, 300));
+	ASSERT_EQ(0, lc_drain(&self->log));
+	ASSERT_EQ(0, pipe(p));
+	poller = start_poller(self->log.fd, p[1], 8000);
+	ASSERT_LT(0, poller);
+	child = lc_run_exit(5, &status);
+	ASSERT_LT(0, child);
+	poller_report(_metadata, poller, p[0], &rep);
+	EXPECT_EQ(1, rep.ret);
+	EXPECT_TRUE(rep.revents & POLLIN);
+	/* the timer runs from the first record: the poller's fork, before */
+	EXPECT_LE(150, rep.ms);
+	EXPECT_LT(rep.ms, 8000);
+	close(p[0]);
+	close(p[1]);
+
+	r = lc_wait(&self->log, 0, "exit", child, LC_TIMEOUT_MS);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(5, lc_num(r, "code"));
+}
+
+/* The default, for comparison: the first record wakes the poller. */
+TEST_F(wakeup, default_wakes_at_first_record)
+{
+	struct poll_report rep;
+	pid_t poller;
+	int p[2];
+
+	ASSERT_EQ(0, lc_drain(&self->log));
+	ASSERT_EQ(0, pipe(p));
+	poller = start_poller(self->log.fd, p[1], 8000);
+	ASSERT_LT(0, poller);
+	poller_report(_metadata, poller, p[0], &rep);
+	EXPECT_EQ(1, rep.ret);
+	EXPECT_TRUE(rep.revents & POLLIN);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * Out of range: more than half the log, a watermark without a wait or a
+ * wait without one, a wait over LC_WAKEUP_MS_MAX: -EINVAL.  After the
+ * first poll(), even a valid change: -EBUSY.  0 and 0 before it: fine.
+ */
+TEST_F(wakeup, bad_arguments)
+{
+	struct pollfd pfd = { .fd = self->log.fd, .events = POLLIN };
+	char v[32];
+	long cap;
+
+	ASSERT_LT(0, lc_read_file("/sys/module/lifecycle/parameters/log_size",
+				  v, sizeof(v)));
+	cap = atol(v);
+	EXPECT_EQ(-EINVAL, set_wakeup(self->log.fd, cap / 2 + 1, 100));
+	EXPECT_EQ(-EINVAL, set_wakeup(self->log.fd, 10, 0));
+	EXPECT_EQ(-EINVAL, set_wakeup(self->log.fd, 0, 10));
+	EXPECT_EQ(-EINVAL, set_wakeup(self->log.fd, 10, LC_WAKEUP_MS_MAX + 1));
+	EXPECT_EQ(0, set_wakeup(self->log.fd, cap / 2, LC_WAKEUP_MS_MAX));
+	EXPECT_EQ(0, set_wakeup(self->log.fd, 0, 0));
+	ASSERT_LE(0, poll(&pfd, 1, 0));
+	EXPECT_EQ(-EBUSY, set_wakeup(self->log.fd, 10, 100));
+	EXPECT_EQ(-EBUSY, set_wakeup(self->log.fd, 0, 0));
+}
+
+TEST_HARNESS_MAIN
