@@ -29,7 +29,9 @@
 #              text timeline, to a file in tmpfs
 #              (these three take the records from the mapped log; with
 #              "-read" appended, lc-record-read say, the same reader with
-#              LIFECYCLE_NO_MAP=1 reads them: not in the default set)
+#              LIFECYCLE_NO_MAP=1 reads them; with "-before", the
+#              reader at build/bench/lifecycle-before, an earlier build
+#              to compare with in the same boot: not in the default set)
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -86,6 +88,7 @@ W=/tmp/bench/lcwork
 TRUE=/tmp/bench/lctrue
 FOLLOW=/tmp/bench/lcfollow
 READER=/tmp/bench/lifecycle
+READER_BEFORE=/tmp/bench/lifecycle-before
 DBG=/sys/kernel/debug/lifecycle
 TRACING=/sys/kernel/tracing
 
@@ -140,10 +143,14 @@ setup() {
 		*-read) export LIFECYCLE_NO_MAP=1 ;;
 		*) unset LIFECYCLE_NO_MAP ;;
 		esac
+		r=$READER
 		case $1 in
-		lc-record*) "$READER" -f --new -r > /tmp/reader.out & ;;
-		lc-follow*) "$READER" -f --new --json > /tmp/reader.out & ;;
-		lc-text*) "$READER" -f --new > /tmp/reader.out & ;;
+		*-before) r=$READER_BEFORE ;;
+		esac
+		case $1 in
+		lc-record*) "$r" -f --new -r > /tmp/reader.out & ;;
+		lc-follow*) "$r" -f --new --json > /tmp/reader.out & ;;
+		lc-text*) "$r" -f --new > /tmp/reader.out & ;;
 		esac
 		unset LIFECYCLE_NO_MAP
 		TOOL_PID=$! TOOLS=$!
@@ -246,6 +253,9 @@ copy_binaries() {
 	mkdir -p /tmp/bench
 	cp "$ROOT"/build/bench/{lcwork,lctrue,lcfollow} /tmp/bench/
 	cp "$ROOT"/userspace/lifecycle /tmp/bench/
+	if [ -x "$ROOT"/build/bench/lifecycle-before ]; then
+		cp "$ROOT"/build/bench/lifecycle-before "$READER_BEFORE"
+	fi
 }
 
 guest() {

@@ -127,7 +127,8 @@ int cmd_raw(struct opts *o)
 		ret = 0;
 	if (!ret) {
 		setup_signals(o->timeout_ms, &wait_mask);
-		if (!getenv("LIFECYCLE_NO_MAP") && !lc_ring_map(&ring, fd)) {
+		if (!getenv("LIFECYCLE_NO_MAP") &&
+		    !lc_ring_map(&ring, fd, LC_RING_RECORD_WAKE_MS)) {
 			ret = copy(fd, &ring, o->follow, &wait_mask);
 			lc_ring_unmap(&ring);
 		} else {

@@ -23,6 +23,7 @@
  * lc_ring_map() - map the log of an open /proc/lifecycle, binary already
  * @r: the ring, set up here; its cursor is the file's (LC_IOC_TAIL moved)
  * @fd: the file
+ * @wake_ms: how long poll() on @fd may keep a record waiting
  *
  * The file's poll() is batched too (LC_IOC_WAKEUP), so a follower of the
  * map waits in poll() with no nap of its own; with a module that does not
@@ -32,11 +33,11 @@
  * in the initial pid namespace, or a module without the map): the caller
  * then reads.
  */
-int lc_ring_map(struct lc_ring *r, int fd)
+int lc_ring_map(struct lc_ring *r, int fd, unsigned int wake_ms)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct lc_cursor c = { 0, 0 };
-	struct lc_wakeup w = { 0, LC_RING_WAKE_MS };
+	struct lc_wakeup w = { 0, wake_ms };
 	const struct lc_ring_ctl *ctl;
 	size_t len;
 	void *p;

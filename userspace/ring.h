@@ -29,10 +29,12 @@ struct lc_ring {
 
 /*
  * A mapped reader asks to be woken when a quarter of the log waits, or
- * LC_RING_WAKE_MS after a record came, whichever is first: one wakeup
- * per batch, and still a quarter of the log's room left when it wakes.
+ * some ms after a record came, whichever is first: one wakeup per batch,
+ * and three quarters of the log's room left when it wakes.  A follower
+ * that shows records waits as long as its nap did; a recorder longer.
  */
-#define LC_RING_WAKE_MS		100
+#define LC_RING_WAKE_MS		20	/* LC_NAP_MS */
+#define LC_RING_RECORD_WAKE_MS	100
 
 /* Whether the waits for @r's file are batched by the module (no naps). */
 static inline bool lc_ring_batched(const struct lc_ring *r)
@@ -40,7 +42,7 @@ static inline bool lc_ring_batched(const struct lc_ring *r)
 	return r && r->batched;
 }
 
-int lc_ring_map(struct lc_ring *r, int fd);
+int lc_ring_map(struct lc_ring *r, int fd, unsigned int wake_ms);
 void lc_ring_unmap(struct lc_ring *r);
 size_t lc_ring_take(struct lc_ring *r, char *buf, size_t room);
 int lc_ring_report(struct lc_ring *r, int fd);

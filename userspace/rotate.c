@@ -558,7 +558,8 @@ int cmd_rotate(struct opts *o)
 	if (rot_scan(&r))
 		goto out;
 	setup_signals(o->timeout_ms, &wait_mask);
-	mapped = !getenv("LIFECYCLE_NO_MAP") && !lc_ring_map(&ring, fd);
+	mapped = !getenv("LIFECYCLE_NO_MAP") &&
+		 !lc_ring_map(&ring, fd, LC_RING_RECORD_WAKE_MS);
 	ret = rot_copy(&r, fd, mapped ? &ring : NULL, o->follow, &wait_mask);
 	if (mapped)
 		lc_ring_unmap(&ring);

@@ -77,7 +77,7 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	lc_parser_init(&s->p, strcmp(path, "-") ? path : "<stdin>", false);
 	/* records from the mapped log where it maps; read() otherwise */
 	s->mapped = s->mode == STREAM_BINARY && !getenv("LIFECYCLE_NO_MAP") &&
-		    !lc_ring_map(&s->ring, s->fd);
+		    !lc_ring_map(&s->ring, s->fd, LC_RING_WAKE_MS);
 	return 0;
 }
 
