@@ -197,8 +197,9 @@ struct lc_cursor {
  * has waited up to ms (a timer shared by the batched files, of the
  * shortest ms among them); records at most log_size / 2, ms at most
  * LC_WAKEUP_MS_MAX; 0 and 0 restore the default, readable at the first
- * record.  Only before the file's first poll(): -EBUSY after.  A blocking
- * read() still returns at the first record.
+ * record.  Only before the file's first poll(): -EBUSY after; only for a
+ * reader that may map the log: -EPERM for others.  A blocking read()
+ * still returns at the first record.
  */
 struct lc_wakeup {
 	__u32 records;

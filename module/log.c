@@ -119,6 +119,13 @@ static u64 lc_batch_due = 1;		/* seqs below were kept at expiry */
 static u64 lc_batch_wake_at = U64_MAX;	/* the lowest watermark, a seq */
 static struct timer_list lc_batch_timer;
 
+/* Every sleeper, EPOLLEXCLUSIVE ones too: the watermark was reset. */
+static void lc_batch_wake_all(void)
+{
+	__wake_up(&lc_batch_wq, TASK_INTERRUPTIBLE, 0,
+		  poll_to_key(EPOLLIN | EPOLLRDNORM));
+}
+
 static void lc_batch_timer_fn(struct timer_list *t)
 {
 	unsigned long flags;
@@ -128,7 +135,7 @@ static void lc_batch_timer_fn(struct timer_list *t)
 	lc_batch_armed = false;
 	lc_batch_wake_at = U64_MAX;
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
-	wake_up_interruptible_poll(&lc_batch_wq, EPOLLIN | EPOLLRDNORM);
+	lc_batch_wake_all();
 }
 
 static void lc_batch_irq(struct irq_work *work)
@@ -143,7 +150,7 @@ static void lc_batch_irq(struct irq_work *work)
 	arm = lc_batch_armed;
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 	if (wake)
-		wake_up_interruptible_poll(&lc_batch_wq, EPOLLIN | EPOLLRDNORM);
+		lc_batch_wake_all();
 	if (arm)
 		timer_reduce(&lc_batch_timer, jiffies +
 			     msecs_to_jiffies(READ_ONCE(lc_batch_ms)));
@@ -165,11 +172,16 @@ void lc_log_batch_set(unsigned int files, unsigned int ms)
 	unsigned long flags;
 	bool armed;
 
+	/* a timer left from batched files gone: its expiry is not ours */
+	if (files && !READ_ONCE(lc_batch_files))
+		timer_delete(&lc_batch_timer);
 	raw_spin_lock_irqsave(&lc_log_lock, flags);
-	if (files && !lc_batch_files)
+	if (files && !lc_batch_files) {
 		lc_batch_due = lc_head;
+		lc_batch_armed = false;
+	}
 	lc_batch_files = files;
-	lc_batch_ms = ms;
+	WRITE_ONCE(lc_batch_ms, ms);
 	armed = lc_batch_armed;
 	raw_spin_unlock_irqrestore(&lc_log_lock, flags);
 	if (armed && files)

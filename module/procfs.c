@@ -352,13 +352,18 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	__poll_t mask = 0;
 	u64 seq = READ_ONCE(rd->seq);
 
-	u32 records = READ_ONCE(rd->batch_records);
 	bool more;
+	u32 records;
 
 	if (lc_log_dying())
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
-	if (!READ_ONCE(rd->polled))
+	/* claimed against LC_IOC_WAKEUP before the queue is chosen */
+	if (!READ_ONCE(rd->polled)) {
+		mutex_lock(&lc_reader_list_lock);
 		WRITE_ONCE(rd->polled, true);
+		mutex_unlock(&lc_reader_list_lock);
+	}
+	records = READ_ONCE(rd->batch_records);
 	if (records) {
 		poll_wait(f, &lc_batch_wq, wait);
 		more = lc_log_batch_ready(seq, records);
@@ -444,6 +449,9 @@ static int lc_set_wakeup(struct lc_reader *rd, void __user *arg)
 	struct lc_wakeup w;
 	int ret = 0;
 
+	/* the timer and watermark are shared: the mapping readers' only */
+	if (!lc_may_map(rd))
+		return -EPERM;
 	if (copy_from_user(&w, arg, sizeof(w)))
 		return -EFAULT;
 	if (w.records > lc_log_size / 2 || !w.records != !w.ms ||
