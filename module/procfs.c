@@ -351,7 +351,6 @@ static __poll_t lc_proc_poll(struct file *f, struct poll_table_struct *wait)
 	struct lc_reader *rd = f->private_data;
 	__poll_t mask = 0;
 	u64 seq = READ_ONCE(rd->seq);
-
 	bool more;
 	u32 records;
 

@@ -24,16 +24,16 @@ struct lc_ring {
 	uint64_t cur;		/* the next record to take */
 	uint64_t lost;		/* lost since the last lc_ring_report() */
 	bool prologue_done;	/* lc_ring_read() gave the stream's prologue */
-	bool batched;		/* poll() waits for LC_RING_WAKE_* (no naps) */
+	bool batched;		/* poll() waits for a batch (no naps) */
 };
 
 /*
  * A mapped reader asks to be woken when a quarter of the log waits, or
  * some ms after a record came, whichever is first: one wakeup per batch,
  * and three quarters of the log's room left when it wakes.  A follower
- * that shows records waits as long as its nap did; a recorder longer.
+ * that shows records waits as long as its nap did (LC_NAP_MS); a
+ * recorder longer.
  */
-#define LC_RING_WAKE_MS		20	/* LC_NAP_MS */
 #define LC_RING_RECORD_WAKE_MS	100
 
 /* Whether the waits for @r's file are batched by the module (no naps). */

@@ -77,7 +77,7 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	lc_parser_init(&s->p, strcmp(path, "-") ? path : "<stdin>", false);
 	/* records from the mapped log where it maps; read() otherwise */
 	s->mapped = s->mode == STREAM_BINARY && !getenv("LIFECYCLE_NO_MAP") &&
-		    !lc_ring_map(&s->ring, s->fd, LC_RING_WAKE_MS);
+		    !lc_ring_map(&s->ring, s->fd, LC_NAP_MS);
 	return 0;
 }
 
@@ -459,7 +459,7 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 	size_t before = s->off + s->len;
 
 	/* more will come: gather it (not past a -t deadline), unless poll() does */
-	if (s->got && !(s->mapped && s->ring.batched) &&
+	if (s->got && !lc_ring_batched(s->mapped ? &s->ring : NULL) &&
 	    (timeout_ms < 0 || timeout_ms >= LC_NAP_MS))
 		lc_nap(wait_mask);
 	else if (!stream_wait(s, timeout_ms, wait_mask))
