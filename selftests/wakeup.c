@@ -3,8 +3,10 @@
  * wakeup.c - batched wakeups (LC_IOC_WAKEUP): poll() says readable once
  * the watermark's records wait, or once the first waiting record has
  * waited the asked time, and not at the first record as by default; the
- * records are all there after it; bad arguments get -EINVAL, a change
- * after the first poll() -EBUSY.
+ * records are all there after it; epoll sees the same, and every
+ * EPOLLEXCLUSIVE waiter is woken; a file that closes no longer shortens
+ * the others' wait; bad arguments get -EINVAL, a change after the first
+ * poll() -EBUSY.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
@@ -53,6 +56,31 @@ static pid_t start_poller(int fd, int wfd, int timeout_ms)
 
 		rep.ret = poll(&pfd, 1, timeout_ms);
 		rep.revents = pfd.revents;
+		rep.ms = (lc_now_ns() - t0) / 1000000;
+		_exit(write(wfd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
+	}
+	return pid;
+}
+
+/*
+ * The same with an epoll instance of its own: @flags are added to EPOLLIN
+ * (EPOLLEXCLUSIVE, EPOLLET).  Its ret is epoll_wait()'s, its revents the
+ * event's; 0 when the epoll calls failed.
+ */
+static pid_t start_epoller(int fd, int wfd, int timeout_ms, unsigned int flags)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		struct epoll_event ev = { .events = EPOLLIN | flags }, got;
+		struct poll_report rep = { .ret = -1 };
+		unsigned long long t0 = lc_now_ns();
+		int ep = epoll_create1(EPOLL_CLOEXEC);
+
+		if (ep >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+			rep.ret = epoll_wait(ep, &got, 1, timeout_ms);
+			rep.revents = rep.ret == 1 ? got.events : 0;
+		}
 		rep.ms = (lc_now_ns() - t0) / 1000000;
 		_exit(write(wfd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 	}
@@ -153,6 +181,93 @@ TEST_F(wakeup, time_bound)
 	r = lc_wait(&self->log, 0, "exit", child, LC_TIMEOUT_MS);
 	ASSERT_NE(NULL, r);
 	EXPECT_EQ(5, lc_num(r, "code"));
+}
+
+/*
+ * epoll, as poll(): with a watermark of 64 records and a 10 s wait, two
+ * waiters, each with an epoll instance of its own and EPOLLEXCLUSIVE on
+ * the same file, both sleep through one child and both wake once 30 more
+ * have gone, well before 8 s (an exclusive wakeup would wake one).
+ */
+TEST_F(wakeup, epoll_exclusive_all_wake)
+{
+	struct poll_report rep[2];
+	pid_t poller[2], kids[30];
+	int status, p[2], i;
+
+	ASSERT_EQ(0, set_wakeup(self->log.fd, 64, 10000));
+	ASSERT_EQ(0, lc_drain(&self->log));
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < 2; i++) {
+		poller[i] = start_epoller(self->log.fd, p[1], 8000,
+					  EPOLLEXCLUSIVE);
+		ASSERT_LT(0, poller[i]);
+	}
+	lc_sleep_ms(200);	/* both asleep in epoll_wait() by now */
+	ASSERT_LT(0, lc_run_exit(3, &status));
+	lc_sleep_ms(200);
+	for (i = 0; i < 30; i++) {
+		kids[i] = lc_run_exit(4, &status);
+		ASSERT_LT(0, kids[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		poller_report(_metadata, poller[i], p[0], &rep[i]);
+		EXPECT_EQ(1, rep[i].ret);
+		EXPECT_TRUE(rep[i].revents & EPOLLIN);
+		EXPECT_LE(350, rep[i].ms);
+		EXPECT_LT(rep[i].ms, 8000);
+	}
+	close(p[0]);
+	close(p[1]);
+
+	for (i = 0; i < 30; i++) {
+		const struct lc_rec *r;
+
+		r = lc_wait(&self->log, 0, "exit", kids[i], LC_TIMEOUT_MS);
+		ASSERT_NE(NULL, r);
+		EXPECT_EQ(4, lc_num(r, "code"));
+	}
+}
+
+/*
+ * Two batched files, ours waiting up to 2 s and another up to 100 ms: the
+ * timer runs at the shortest wait, 100 ms.  Once the other is closed (and
+ * a timer it armed has run out), ours waits its own 2 s again: a poller
+ * with our child's records waiting is not woken at 100 ms but after more
+ * than 1 s, and then reads the child's exit code 6.
+ */
+TEST_F(wakeup, closed_file_leaves_wait)
+{
+	struct lc_log other = { .fd = -1 };
+	struct poll_report rep;
+	const struct lc_rec *r;
+	pid_t poller, child;
+	int status, p[2];
+
+	ASSERT_EQ(0, set_wakeup(self->log.fd, 1000, 2000));
+	ASSERT_EQ(0, lc_open(&other));
+	ASSERT_EQ(0, set_wakeup(other.fd, 1000, 100));
+	ASSERT_LT(0, lc_run_exit(0, &status));	/* arms the 100 ms timer */
+	lc_close(&other);
+	lc_sleep_ms(300);
+
+	ASSERT_EQ(0, lc_drain(&self->log));
+	ASSERT_EQ(0, pipe(p));
+	poller = start_poller(self->log.fd, p[1], 8000);
+	ASSERT_LT(0, poller);
+	child = lc_run_exit(6, &status);
+	ASSERT_LT(0, child);
+	poller_report(_metadata, poller, p[0], &rep);
+	EXPECT_EQ(1, rep.ret);
+	EXPECT_TRUE(rep.revents & POLLIN);
+	EXPECT_LE(1000, rep.ms);
+	EXPECT_LT(rep.ms, 8000);
+	close(p[0]);
+	close(p[1]);
+
+	r = lc_wait(&self->log, 0, "exit", child, LC_TIMEOUT_MS);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(6, lc_num(r, "code"));
 }
 
 /* The default, for comparison: the first record wakes the poller. */
