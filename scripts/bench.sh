@@ -31,7 +31,9 @@
 #              "-read" appended, lc-record-read say, the same reader with
 #              LIFECYCLE_NO_MAP=1 reads them; with "-before", the
 #              reader at build/bench/lifecycle-before, an earlier build
-#              to compare with in the same boot: not in the default set)
+#              to compare with in the same boot; with "-null", the same
+#              reader writing to /dev/null: what storing its bytes costs;
+#              none of these in the default set)
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -127,6 +129,8 @@ TOOLS=
 TOOL_PID=
 
 setup() {
+	local r dest
+
 	TOOLS= TOOL_PID=
 	case $1 in
 	none|ftrace|bpftrace|forkstat|auditd) lc_unload ;;
@@ -147,10 +151,14 @@ setup() {
 		case $1 in
 		*-before) r=$READER_BEFORE ;;
 		esac
+		dest=/tmp/reader.out
 		case $1 in
-		lc-record*) "$r" -f --new -r > /tmp/reader.out & ;;
-		lc-follow*) "$r" -f --new --json > /tmp/reader.out & ;;
-		lc-text*) "$r" -f --new > /tmp/reader.out & ;;
+		*-null) dest=/dev/null ;;
+		esac
+		case $1 in
+		lc-record*) "$r" -f --new -r > "$dest" & ;;
+		lc-follow*) "$r" -f --new --json > "$dest" & ;;
+		lc-text*) "$r" -f --new > "$dest" & ;;
 		esac
 		unset LIFECYCLE_NO_MAP
 		TOOL_PID=$! TOOLS=$!
