@@ -435,7 +435,7 @@ static int nr_tools;
  * not pay.  These are static and touched in every run (tools_touch()),
  * so the workload's memory is the same with and without tools.
  */
-static char tools_dents[4096] __attribute__((aligned(8)));
+static unsigned long long tools_dents[512];	/* 4 KiB, 8-byte aligned */
 static char tools_buf[64];
 
 static void tools_touch(void)
@@ -477,7 +477,8 @@ static unsigned long long tools_cpu(void)
 		while ((n = getdents64(dfd, tools_dents,
 				       sizeof(tools_dents))) > 0) {
 			for (off = 0; off < n; off += d->d_reclen) {
-				d = (struct dirent64 *)(tools_dents + off);
+				d = (struct dirent64 *)((char *)tools_dents +
+							off);
 				if (d->d_name[0] == '.')
 					continue;
 				snprintf(path, sizeof(path),

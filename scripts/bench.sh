@@ -131,7 +131,7 @@ TOOL_PID=
 setup() {
 	local r dest
 
-	TOOLS= TOOL_PID=
+	TOOLS='' TOOL_PID=''
 	case $1 in
 	none|ftrace|bpftrace|forkstat|auditd) lc_unload ;;
 	lc-nokp) lc_unload; insmod "$LC_MODULE" fallback=31 ;;
