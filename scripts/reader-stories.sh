@@ -10,6 +10,11 @@
 #              lifecycle -p PARENT and lifecycle tree
 #   subreaper  lifecycle run -- an orphan adopted by a child subreaper
 #   follow     lifecycle -f --new sees a new process within milliseconds
+#   follow-stop  lifecycle -f --new --json stopped (SIGTERM, SIGINT) right
+#              after a child exited with code 7 and was reaped, five
+#              times: every output holds that exit and that reap, which
+#              the log held when it stopped though no batched wakeup had
+#              announced them yet
 #   follow-adopted  a shell starts a double-fork daemon (adopted by init,
 #              the shell lives on); lifecycle -f --new -p SHELL, started
 #              then, shows the daemon's exit and its reap by init; the
@@ -58,7 +63,7 @@ L=userspace/lifecycle
 CHECK=selftests/stories/check.py
 KEEP=
 [ "${1:-}" = -o ] && { KEEP=$2; shift 2; }
-[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow story record reuse \
+[ $# -gt 0 ] || set -- seed daemon daemon-init subreaper follow follow-stop story record reuse \
 	summary follow-adopted chart record-lost storm-json
 T=$(mktemp -d) || exit 1
 fails=0
@@ -170,6 +175,49 @@ story_follow() {
 	else
 		result follow "$(tail -n 1 "$T/follow.out" | sed "s/^FAIL: //")"
 	fi
+}
+
+# A follower stopped at once after the records it must show: what the
+# log held then is written out before it exits.
+story_follow_stop() {
+	local n sig f child st out
+
+	echo "== story follow-stop: lifecycle -f --new --json, stopped right" \
+	     "after a child's exit and reap"
+	for n in 1 2 3 4 5; do
+		sig=TERM
+		[ $((n % 2)) = 0 ] && sig=INT
+		out=$T/fs.$n.json
+		$L -f --new --json > "$out" 2> "$T/fs.$n.err" &
+		f=$!
+		if ! wait_following "$f"; then
+			kill "$f"
+			result follow-stop "reader $n did not start following"
+			return
+		fi
+		sh -c 'exit 7' &
+		child=$!
+		wait "$child"
+		kill -"$sig" "$f"
+		wait "$f"
+		st=$?
+		echo "run $n: SIG$sig, child $child, reader exit $st," \
+		     "$(wc -l < "$out") records"
+		if [ "$st" != 0 ]; then
+			cat "$T/fs.$n.err"
+			result follow-stop "reader $n exited $st after SIG$sig"
+			return
+		fi
+		if ! grep -q "\"event\":\"exit\",\"pid\":$child,.*\"code\":7," "$out"; then
+			result follow-stop "run $n (SIG$sig): no exit of $child with code 7"
+			return
+		fi
+		if ! grep -q "\"event\":\"reap\",\"pid\":$child,.*\"reaper_pid\":$$," "$out"; then
+			result follow-stop "run $n (SIG$sig): no reap of $child by $$"
+			return
+		fi
+	done
+	result follow-stop ok
 }
 
 # A descendant that existed, already adopted away, when following began:
@@ -528,6 +576,7 @@ for s in "$@"; do
 	daemon-init) story_daemon_init ;;
 	subreaper) run_story subreaper python3 selftests/stories/subreaper.py ;;
 	follow)	story_follow ;;
+	follow-stop) story_follow_stop ;;
 	follow-adopted) story_follow_adopted ;;
 	story)	story_story ;;
 	record)	story_record ;;

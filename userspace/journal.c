@@ -396,8 +396,8 @@ int cmd_journal(struct opts *o)
 	/* without -f: all there is; after -f: what is there already */
 	if (!ret && !o->follow)
 		ret = stream_read_all(s, journal_one, j);
-	else if (!ret && !s->hup)
-		ret = stream_pump(s, 0, &wait_mask, journal_one, j);
+	else if (!ret)
+		ret = stream_catch_up(s, journal_one, j);
 	if (!ret && (s->hup || !o->follow))
 		ret = stream_finish(s, journal_one, j);
 	if (!ret && (s->damaged || j->failed))

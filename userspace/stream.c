@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -384,12 +385,12 @@ static int stream_wait(struct stream *s, int timeout_ms,
 	return 1;
 }
 
-/* read until there is nothing more for now; 0 or -1 */
-static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
+/* read until there is nothing more for now, or @reads reads; 0 or -1 */
+static int stream_drain(struct stream *s, stream_fn fn, void *ctx, int reads)
 {
 	ssize_t n;
 
-	for (;;) {
+	while (reads--) {
 		/* the end of the log is 0, as a read() without LC_IOC_FOLLOW */
 		n = lc_read_or_map(s->mapped ? &s->ring : NULL, s->fd,
 				   s->buf + s->len, sizeof(s->buf) - s->len,
@@ -411,6 +412,7 @@ static int stream_drain(struct stream *s, stream_fn fn, void *ctx)
 		if (stream_records(s, fn, ctx))
 			return -1;
 	}
+	return 0;
 }
 
 /**
@@ -464,11 +466,37 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 		lc_nap(wait_mask);
 	else if (!stream_wait(s, timeout_ms, wait_mask))
 		return 0;
-	if (stream_drain(s, fn, ctx))
+	if (stream_drain(s, fn, ctx, INT_MAX))
 		return -1;
 	/* the module's stream (or a pipe) had records: nap before the next */
 	s->got = !s->regular && s->off + s->len != before;
 	return 0;
+}
+
+/*
+ * Reads a catch-up makes at most: the log may never run dry on a busy
+ * machine (64 of 64 KiB: a whole default log several times over).
+ */
+#define CATCH_UP_READS	64
+
+/**
+ * stream_catch_up() - read what the input holds now, without waiting
+ * @s: the stream
+ * @fn: called with every record
+ * @ctx: passed to @fn
+ *
+ * For a follower that stops (a signal, -t): the records already in the
+ * log are read even though poll() would not say so yet (a batched file
+ * is readable only at its watermark or after its wait), up to
+ * CATCH_UP_READS reads.
+ *
+ * Return: 0, or -1 after printing an error.
+ */
+int stream_catch_up(struct stream *s, stream_fn fn, void *ctx)
+{
+	if (s->hup)
+		return 0;
+	return stream_drain(s, fn, ctx, CATCH_UP_READS);
 }
 
 /**
@@ -486,7 +514,7 @@ int stream_read_all(struct stream *s, stream_fn fn, void *ctx)
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 
 	for (;;) {
-		if (stream_drain(s, fn, ctx))
+		if (stream_drain(s, fn, ctx, INT_MAX))
 			return -1;
 		if (s->eof)
 			return 0;

@@ -69,6 +69,11 @@ int stream_feed(struct stream *s, const void *data, size_t len,
  */
 int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
 		stream_fn fn, void *ctx);
+/*
+ * What the input holds now, without waiting (a stopping follower: the
+ * records a batched wakeup has not announced yet); 0 or -1
+ */
+int stream_catch_up(struct stream *s, stream_fn fn, void *ctx);
 /* the whole input to its end, without waiting for more; 0 or -1 */
 int stream_read_all(struct stream *s, stream_fn fn, void *ctx);
 /*
