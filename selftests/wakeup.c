@@ -98,6 +98,38 @@ static void poller_report(struct __test_metadata *_metadata, pid_t pid,
 }
 
 /*
+ * With nothing left to read, a poller starts, then a child exits with
+ * @code: the poller must wake after @min_ms at least (and well before
+ * its 8 s), and the log then holds the child's exit code.
+ */
+static void woken_after(struct __test_metadata *_metadata, struct lc_log *log,
+			int code, long long min_ms)
+{
+	struct poll_report rep;
+	const struct lc_rec *r;
+	pid_t poller, child;
+	int status, p[2];
+
+	ASSERT_EQ(0, lc_drain(log));
+	ASSERT_EQ(0, pipe(p));
+	poller = start_poller(log->fd, p[1], 8000);
+	ASSERT_LT(0, poller);
+	child = lc_run_exit(code, &status);
+	ASSERT_LT(0, child);
+	poller_report(_metadata, poller, p[0], &rep);
+	EXPECT_EQ(1, rep.ret);
+	EXPECT_TRUE(rep.revents & POLLIN);
+	EXPECT_LE(min_ms, rep.ms);
+	EXPECT_LT(rep.ms, 8000);
+	close(p[0]);
+	close(p[1]);
+
+	r = lc_wait(log, 0, "exit", child, LC_TIMEOUT_MS);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(code, lc_num(r, "code"));
+}
+
+/*
  * A watermark of 64 records with a 10 s wait: one child (a fork, an exit
  * and a reap at least) leaves the file unreadable; a poller asleep in
  * poll() wakes once 30 more children have gone, well before 8 s, and the
@@ -157,30 +189,9 @@ TEST_F(wakeup, watermark_wakes)
  */
 TEST_F(wakeup, time_bound)
 {
-	struct poll_report rep;
-	const struct lc_rec *r;
-	pid_t poller, child;
-	int status, p[2];
-
 	ASSERT_EQ(0, set_wakeup(self->log.fd, 1000, 300));
-	ASSERT_EQ(0, lc_drain(&self->log));
-	ASSERT_EQ(0, pipe(p));
-	poller = start_poller(self->log.fd, p[1], 8000);
-	ASSERT_LT(0, poller);
-	child = lc_run_exit(5, &status);
-	ASSERT_LT(0, child);
-	poller_report(_metadata, poller, p[0], &rep);
-	EXPECT_EQ(1, rep.ret);
-	EXPECT_TRUE(rep.revents & POLLIN);
 	/* the timer runs from the first record: the poller's fork, before */
-	EXPECT_LE(150, rep.ms);
-	EXPECT_LT(rep.ms, 8000);
-	close(p[0]);
-	close(p[1]);
-
-	r = lc_wait(&self->log, 0, "exit", child, LC_TIMEOUT_MS);
-	ASSERT_NE(NULL, r);
-	EXPECT_EQ(5, lc_num(r, "code"));
+	woken_after(_metadata, &self->log, 5, 150);
 }
 
 /*
@@ -239,10 +250,7 @@ TEST_F(wakeup, epoll_exclusive_all_wake)
 TEST_F(wakeup, closed_file_leaves_wait)
 {
 	struct lc_log other = { .fd = -1 };
-	struct poll_report rep;
-	const struct lc_rec *r;
-	pid_t poller, child;
-	int status, p[2];
+	int status;
 
 	ASSERT_EQ(0, set_wakeup(self->log.fd, 1000, 2000));
 	ASSERT_EQ(0, lc_open(&other));
@@ -250,24 +258,7 @@ TEST_F(wakeup, closed_file_leaves_wait)
 	ASSERT_LT(0, lc_run_exit(0, &status));	/* arms the 100 ms timer */
 	lc_close(&other);
 	lc_sleep_ms(300);
-
-	ASSERT_EQ(0, lc_drain(&self->log));
-	ASSERT_EQ(0, pipe(p));
-	poller = start_poller(self->log.fd, p[1], 8000);
-	ASSERT_LT(0, poller);
-	child = lc_run_exit(6, &status);
-	ASSERT_LT(0, child);
-	poller_report(_metadata, poller, p[0], &rep);
-	EXPECT_EQ(1, rep.ret);
-	EXPECT_TRUE(rep.revents & POLLIN);
-	EXPECT_LE(1000, rep.ms);
-	EXPECT_LT(rep.ms, 8000);
-	close(p[0]);
-	close(p[1]);
-
-	r = lc_wait(&self->log, 0, "exit", child, LC_TIMEOUT_MS);
-	ASSERT_NE(NULL, r);
-	EXPECT_EQ(6, lc_num(r, "code"));
+	woken_after(_metadata, &self->log, 6, 1000);
 }
 
 /* The default, for comparison: the first record wakes the poller. */
