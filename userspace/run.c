@@ -240,8 +240,9 @@ static int run_loop(struct run_ctx *c, struct stream *s,
 			grace = now_ms() + RUN_GRACE_MS;
 		if ((grace >= 0 && now_ms() > grace) || (s->hup && c->child_done))
 			return 0;
+		/* -t: what the log holds already is still told */
 		if (end >= 0 && now_ms() > end)
-			return 124;
+			return stream_catch_up(s, run_one, c) ? 1 : 124;
 		if (got_signal)
 			return stream_pump(s, RUN_DRAIN_MS, wait_mask, run_one,
 					   c) ? 1 : 128 + got_signal;

@@ -194,6 +194,9 @@ static int follow(struct story_ctx *c, struct stream *s)
 		ret = stream_pump(s, left > INT_MAX ? INT_MAX : (int)left,
 				  &c->wait_mask, follow_one, c);
 	}
+	/* stopped (a signal, -t): what the log holds already is still told */
+	if (!ret && !s->hup && !c->db.v[c->sp].reaped)
+		ret = stream_catch_up(s, follow_one, c);
 	if (!ret && s->hup)
 		ret = stream_finish(s, follow_one, c);
 	tl_free(&c->t);
