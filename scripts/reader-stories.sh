@@ -180,7 +180,7 @@ story_follow() {
 # A follower stopped at once after the records it must show: what the
 # log held then is written out before it exits.
 story_follow_stop() {
-	local n sig f child st out
+	local n sig f child st out wd i
 
 	echo "== story follow-stop: lifecycle -f --new --json, stopped right" \
 	     "after a child's exit and reap"
@@ -190,17 +190,36 @@ story_follow_stop() {
 		out=$T/fs.$n.json
 		$L -f --new --json > "$out" 2> "$T/fs.$n.err" &
 		f=$!
-		if ! wait_following "$f"; then
-			kill "$f"
-			result follow-stop "reader $n did not start following"
-			return
-		fi
+		# following for sure (at the end, its signals caught) once a
+		# marker child's exit shows in its output; a marker made before
+		# it was at the end is not, so one every 0.2 s, 100 at most
+		i=0
+		while :; do
+			sh -c 'exit 5' &
+			child=$!
+			wait "$child"
+			sleep 0.2
+			grep -q "\"event\":\"exit\",\"pid\":$child," "$out" &&
+				break
+			i=$((i + 1))
+			if [ $i -ge 100 ]; then
+				kill -KILL "$f"
+				wait "$f"
+				result follow-stop "reader $n did not show its marker"
+				return
+			fi
+		done
 		sh -c 'exit 7' &
 		child=$!
 		wait "$child"
 		kill -"$sig" "$f"
+		# a reader that does not stop is killed after 20 s
+		(sleep 20; kill -KILL "$f" 2> /dev/null) &
+		wd=$!
 		wait "$f"
 		st=$?
+		kill "$wd" 2> /dev/null
+		wait "$wd" 2> /dev/null
 		echo "run $n: SIG$sig, child $child, reader exit $st," \
 		     "$(wc -l < "$out") records"
 		if [ "$st" != 0 ]; then

@@ -243,9 +243,16 @@ static int run_loop(struct run_ctx *c, struct stream *s,
 		/* -t: what the log holds already is still told */
 		if (end >= 0 && now_ms() > end)
 			return stream_catch_up(s, run_one, c) ? 1 : 124;
+		/*
+		 * The last records may come (CMD dying of the same Ctrl-C),
+		 * and a SIGCHLD may cut that wait short: then what the log
+		 * holds is read without waiting.
+		 */
 		if (got_signal)
 			return stream_pump(s, RUN_DRAIN_MS, wait_mask, run_one,
-					   c) ? 1 : 128 + got_signal;
+					   c) ||
+			       stream_catch_up(s, run_one, c) ?
+			       1 : 128 + got_signal;
 		if (s->hup)	/* no more records: just wait for CMD */
 			ppoll(NULL, 0, &tick, wait_mask);
 		else if (stream_pump(s, RUN_TICK_MS, wait_mask, run_one, c))

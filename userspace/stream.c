@@ -496,7 +496,14 @@ int stream_catch_up(struct stream *s, stream_fn fn, void *ctx)
 {
 	if (s->hup)
 		return 0;
-	return stream_drain(s, fn, ctx, CATCH_UP_READS);
+	if (stream_drain(s, fn, ctx, CATCH_UP_READS))
+		return -1;
+	/* the module counts this reader's losses from the last cursor */
+	if (s->mapped && lc_ring_report(&s->ring, s->fd)) {
+		fprintf(stderr, "lifecycle: %s: LC_IOC_CURSOR: %m\n", s->p.src);
+		return -1;
+	}
+	return 0;
 }
 
 /**
