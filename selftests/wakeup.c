@@ -44,43 +44,44 @@ static int set_wakeup(int fd, unsigned int records, unsigned int ms)
 	return ioctl(fd, LC_IOC_WAKEUP, &w) ? -errno : 0;
 }
 
-/* Fork a child that polls @fd for up to @timeout_ms and reports on @wfd. */
-static pid_t start_poller(int fd, int wfd, int timeout_ms)
+/*
+ * Wait once for @fd to be readable, up to @timeout_ms: with poll(), or,
+ * when @ep_flags is not 0, through an epoll instance of its own with
+ * those events (EPOLLIN | EPOLLEXCLUSIVE, say).  ret is poll()'s or
+ * epoll_wait()'s (-1 when the epoll calls failed), revents the event's.
+ */
+static void wait_once(int fd, int timeout_ms, unsigned int ep_flags,
+		      struct poll_report *rep)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct epoll_event ev = { .events = ep_flags }, got;
+	int ep;
+
+	rep->ret = -1;
+	rep->revents = 0;
+	if (!ep_flags) {
+		rep->ret = poll(&pfd, 1, timeout_ms);
+		rep->revents = pfd.revents;
+		return;
+	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+		rep->ret = epoll_wait(ep, &got, 1, timeout_ms);
+		rep->revents = rep->ret == 1 ? got.events : 0;
+	}
+}
+
+/* Fork a child that waits once (wait_once()) and reports on @wfd. */
+static pid_t start_poller(int fd, int wfd, int timeout_ms,
+			  unsigned int ep_flags)
 {
 	pid_t pid = fork();
 
 	if (!pid) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct poll_report rep;
 		unsigned long long t0 = lc_now_ns();
 
-		rep.ret = poll(&pfd, 1, timeout_ms);
-		rep.revents = pfd.revents;
-		rep.ms = (lc_now_ns() - t0) / 1000000;
-		_exit(write(wfd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
-	}
-	return pid;
-}
-
-/*
- * The same with an epoll instance of its own: @flags are added to EPOLLIN
- * (EPOLLEXCLUSIVE, EPOLLET).  Its ret is epoll_wait()'s, its revents the
- * event's; ret is -1 when the epoll calls failed.
- */
-static pid_t start_epoller(int fd, int wfd, int timeout_ms, unsigned int flags)
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		struct epoll_event ev = { .events = EPOLLIN | flags }, got;
-		struct poll_report rep = { .ret = -1 };
-		unsigned long long t0 = lc_now_ns();
-		int ep = epoll_create1(EPOLL_CLOEXEC);
-
-		if (ep >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
-			rep.ret = epoll_wait(ep, &got, 1, timeout_ms);
-			rep.revents = rep.ret == 1 ? got.events : 0;
-		}
+		wait_once(fd, timeout_ms, ep_flags, &rep);
 		rep.ms = (lc_now_ns() - t0) / 1000000;
 		_exit(write(wfd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 	}
@@ -112,7 +113,7 @@ static void woken_after(struct __test_metadata *_metadata, struct lc_log *log,
 
 	ASSERT_EQ(0, lc_drain(log));
 	ASSERT_EQ(0, pipe(p));
-	poller = start_poller(log->fd, p[1], 8000);
+	poller = start_poller(log->fd, p[1], 8000, 0);
 	ASSERT_LT(0, poller);
 	child = lc_run_exit(code, &status);
 	ASSERT_LT(0, child);
@@ -150,7 +151,7 @@ TEST_F(wakeup, watermark_wakes)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 
 	ASSERT_EQ(0, pipe(p));
-	poller = start_poller(self->log.fd, p[1], 8000);
+	poller = start_poller(self->log.fd, p[1], 8000, 0);
 	ASSERT_LT(0, poller);
 	lc_sleep_ms(200);	/* asleep in poll() by now */
 	for (i = 0; i < 30; i++) {
@@ -211,8 +212,8 @@ TEST_F(wakeup, epoll_exclusive_all_wake)
 	ASSERT_EQ(0, lc_drain(&self->log));
 	ASSERT_EQ(0, pipe(p));
 	for (i = 0; i < 2; i++) {
-		poller[i] = start_epoller(self->log.fd, p[1], 8000,
-					  EPOLLEXCLUSIVE);
+		poller[i] = start_poller(self->log.fd, p[1], 8000,
+					 EPOLLIN | EPOLLEXCLUSIVE);
 		ASSERT_LT(0, poller[i]);
 	}
 	lc_sleep_ms(200);	/* both asleep in epoll_wait() by now */
@@ -271,7 +272,7 @@ TEST_F(wakeup, default_wakes_at_first_record)
 
 	ASSERT_EQ(0, lc_drain(&self->log));
 	ASSERT_EQ(0, pipe(p));
-	poller = start_poller(self->log.fd, p[1], 8000);
+	poller = start_poller(self->log.fd, p[1], 8000, 0);
 	ASSERT_LT(0, poller);
 	poller_report(_metadata, poller, p[0], &rep);
 	EXPECT_EQ(1, rep.ret);
