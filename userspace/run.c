@@ -125,8 +125,8 @@ int cmd_follow(struct opts *o)
 		if (lc_out_flush() && !ret)
 			ret = -1;
 	}
-	/* stopped: what the log holds already is shown (not a pipe's end) */
-	if (!ret && !s->hup)
+	/* stopped: what the log holds already is shown (not after a hup) */
+	if (!ret)
 		ret = stream_catch_up(s, follow_one, &c);
 	/* a pipe that ended in the middle of a record: say so */
 	if (!ret && s->hup)

@@ -195,7 +195,7 @@ static int follow(struct story_ctx *c, struct stream *s)
 				  &c->wait_mask, follow_one, c);
 	}
 	/* stopped (a signal, -t): what the log holds already is still told */
-	if (!ret && !s->hup && !c->db.v[c->sp].reaped)
+	if (!ret && !c->db.v[c->sp].reaped)
 		ret = stream_catch_up(s, follow_one, c);
 	if (!ret && s->hup)
 		ret = stream_finish(s, follow_one, c);
