@@ -123,24 +123,78 @@ static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-static void lc_cldstop(struct task_struct *t, bool for_ptracer, int why)
+/*
+ * Job-control stops and continues (not those told to a tracer) are
+ * decided here and in lc_signal_cont(), each under lc_jobctl_lock from
+ * reading the state to logging the records, so that the log's order is
+ * the order of the decisions.
+ *
+ * A group stop is visible to waitpid() once the last thread to stop
+ * leaves its siglock, and only then does it call
+ * do_notify_parent_cldstop().  A parent may see the stop in that window
+ * and send SIGCONT, whose signal_generate comes first.  So SIGCONT logs a
+ * stop not yet logged, before its own signal record, and the late
+ * notification, which finds the group no longer stopped, logs nothing.
+ *
+ * The states (enum lc_jc): a stop is logged and the group goes STOPPED.
+ * A SIGCONT that continues a finished group stop logs the continue and
+ * goes CONTINUED until the kernel tells the parent (SIGNAL_CLD_CONTINUED),
+ * which returns it to RUNNING: a second SIGCONT before that finds the
+ * same kernel flag set and must log nothing.
+ */
+static DEFINE_RAW_SPINLOCK(lc_jobctl_lock);
+
+static void lc_emit_stop(struct task_struct *t, bool cont, bool ptrace,
+			 int sig)
 {
 	struct lc_record r __uninitialized;
 
-	/* A job-control continue is recorded when SIGCONT wakes the group. */
-	if (!for_ptracer && !lc_lineage_set_stopped(t, why != CLD_CONTINUED) &&
-	    why == CLD_CONTINUED)
-		return;
-	lc_record_init(&r, why == CLD_CONTINUED ? LC_EV_CONT : LC_EV_STOP, t);
-	r.stop.ptrace = for_ptracer;
-	if (why == CLD_CONTINUED)
-		r.stop.signal = SIGCONT;
-	else if (for_ptracer)
-		r.stop.signal = t->exit_code & 0x7f;
-	else	/* a SIGCONT racing the notification zeroes group_exit_code */
-		r.stop.signal = (t->jobctl & JOBCTL_STOP_SIGMASK) ?:
-			     t->signal->group_exit_code & 0x7f;
+	lc_record_init(&r, cont ? LC_EV_CONT : LC_EV_STOP, t);
+	r.stop.ptrace = ptrace;
+	r.stop.signal = sig;
 	lc_emit(&r);
+}
+
+/* The stop signal of @t's group stop; a racing SIGCONT zeroes the code. */
+static int lc_stop_signal(struct task_struct *t)
+{
+	return (t->jobctl & JOBCTL_STOP_SIGMASK) ?:
+	       t->signal->group_exit_code & 0x7f;
+}
+
+static void lc_cldstop(struct task_struct *t, bool for_ptracer, int why)
+{
+	unsigned int sflags;
+	unsigned long flags;
+	enum lc_jc was;
+
+	if (for_ptracer) {
+		lc_emit_stop(t, why == CLD_CONTINUED, true,
+			     why == CLD_CONTINUED ? SIGCONT :
+			     t->exit_code & 0x7f);
+		return;
+	}
+	raw_spin_lock_irqsave(&lc_jobctl_lock, flags);
+	if (why == CLD_CONTINUED) {
+		/* Logged by SIGCONT; STOPPED only if SIGCONT went unseen. */
+		if (lc_lineage_jobctl(t, LC_JC_RUNNING) == LC_JC_STOPPED)
+			lc_emit_stop(t, true, false, SIGCONT);
+	} else {
+		sflags = READ_ONCE(t->signal->flags);
+		/*
+		 * Still stopped: log it.  Continued since: SIGCONT logged it.
+		 * Killed since: log it, unless SIGCONT came first.
+		 */
+		if (sflags & SIGNAL_STOP_STOPPED) {
+			lc_lineage_jobctl(t, LC_JC_STOPPED);
+			lc_emit_stop(t, false, false, lc_stop_signal(t));
+		} else if (sflags & SIGNAL_GROUP_EXIT) {
+			was = lc_lineage_jobctl(t, LC_JC_STOPPED);
+			if (was != LC_JC_CONTINUED)
+				lc_emit_stop(t, false, false, lc_stop_signal(t));
+		}
+	}
+	raw_spin_unlock_irqrestore(&lc_jobctl_lock, flags);
 }
 
 static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
@@ -265,26 +319,40 @@ void lc_kprobes_reconcile(struct task_struct *t)
 }
 
 /**
- * lc_cont_from_signal() - record a continue when SIGCONT wakes a stopped group
- * @t: the target of a SIGCONT just generated; the caller has checked the
- *     signal and that the cldstop kprobe is live (without it,
- *     lc_stop_fallback() records continues)
+ * lc_signal_cont() - log a SIGCONT's signal record, and what it continued
+ * @sig: the signal record, ready to emit
+ * @t: its target; the caller has checked that the cldstop kprobe is live
+ *     (without it, lc_stop_fallback() logs stops and continues)
  *
  * The parent's notification waits until the group runs again, and a
  * SIGKILL before that cancels it, although waitpid(WCONTINUED) has
  * already reported the continue.  So the continue is taken here, from
- * prepare_signal()'s decision (SIGNAL_STOP_CONTINUED), once per stop.
+ * prepare_signal()'s decision: SIGNAL_CLD_CONTINUED, set when a finished
+ * group stop is continued, and kept until the parent is told.  See
+ * lc_jobctl_lock for the stop that may not be logged yet.
+ *
+ * Context: signal_generate, under @t's siglock: its signal->flags hold.
  */
-void lc_cont_from_signal(struct task_struct *t)
+void lc_signal_cont(struct lc_record *sig, struct task_struct *t)
 {
-	struct lc_record r __uninitialized;
+	unsigned long flags;
+	enum lc_jc was;
 
-	if (!(READ_ONCE(t->signal->flags) & SIGNAL_STOP_CONTINUED) ||
-	    !lc_lineage_set_stopped(t, false))
+	if (!(READ_ONCE(t->signal->flags) & SIGNAL_CLD_CONTINUED)) {
+		lc_emit(sig);
 		return;
-	lc_record_init(&r, LC_EV_CONT, t);
-	r.stop.signal = SIGCONT;
-	lc_emit(&r);
+	}
+	raw_spin_lock_irqsave(&lc_jobctl_lock, flags);
+	was = lc_lineage_jobctl(t, LC_JC_CONTINUED);
+	/* A tracer's own stops are told to it; only its tracee's log them. */
+	if (was == LC_JC_RUNNING && !READ_ONCE(t->ptrace)) {
+		lc_emit_stop(t, false, false, t->jobctl & JOBCTL_STOP_SIGMASK);
+		was = LC_JC_STOPPED;
+	}
+	lc_emit(sig);
+	if (was == LC_JC_STOPPED || was == LC_JC_UNKNOWN)
+		lc_emit_stop(t, true, false, SIGCONT);
+	raw_spin_unlock_irqrestore(&lc_jobctl_lock, flags);
 }
 
 /**

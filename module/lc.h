@@ -180,7 +180,15 @@ struct lc_changes {
 
 bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c);
 bool lc_lineage_tracked(struct task_struct *t);
-bool lc_lineage_set_stopped(struct task_struct *t, bool stopped);
+/* A process's job-control state, as the log has told it (kprobes.c). */
+enum lc_jc {
+	LC_JC_UNKNOWN,		/* not in the lineage table */
+	LC_JC_RUNNING,
+	LC_JC_STOPPED,		/* a stop logged, its continue not yet */
+	LC_JC_CONTINUED,	/* a continue logged from SIGCONT, not yet told */
+};
+
+enum lc_jc lc_lineage_jobctl(struct task_struct *t, enum lc_jc state);
 int lc_lineage_track_pid(pid_t tgid);
 void lc_lineage_untrack_all(void);
 void lc_lineage_clear(void);
@@ -214,7 +222,7 @@ unsigned long lc_kprobe_nmissed(int hook);
 unsigned long lc_kprobe_fired(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
 void lc_kprobes_reconcile(struct task_struct *t);
-void lc_cont_from_signal(struct task_struct *t);
+void lc_signal_cont(struct lc_record *sig, struct task_struct *t);
 
 /* state.c: opt-in R/S/D/T/t/Z tracking */
 int lc_state_init(void);

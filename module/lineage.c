@@ -41,7 +41,9 @@ enum {
 	LIN_REAPED	= BIT(2),
 	LIN_SEEDED	= BIT(3),	/* existed at load: creator unknown */
 	LIN_TRACKED	= BIT(4),	/* selected for state tracking */
-	LIN_STOPPED	= BIT(5),	/* in a job-control stop */
+	LIN_STOPPED	= BIT(5),	/* LC_JC_STOPPED */
+	LIN_CONTINUED	= BIT(6),	/* LC_JC_CONTINUED */
+	LIN_JOBCTL	= LIN_STOPPED | LIN_CONTINUED,
 };
 
 struct lc_adopt {
@@ -235,6 +237,9 @@ void lc_lineage_seed(void)
 			e->creator_tgid = e->parent_tgid;
 			e->creator_pid = e->parent_tgid;
 			e->flags |= LIN_SEEDED;
+			/* so that its continue is logged (kprobes.c) */
+			if (READ_ONCE(p->signal->flags) & SIGNAL_STOP_STOPPED)
+				e->flags |= LIN_STOPPED;
 		}
 		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 	}
@@ -440,27 +445,32 @@ bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c)
 }
 
 /**
- * lc_lineage_set_stopped() - note a job-control stop or continue
+ * lc_lineage_jobctl() - set a process's job-control state, as logged
  * @t: a thread of the process
- * @stopped: the new state
+ * @state: the new state, not LC_JC_UNKNOWN
  *
- * Return: the previous state; true for a process not in the table, so
- * that its stops and continues are still recorded.
+ * kprobes.c keeps the states and decides from them; this only stores.
+ *
+ * Return: the previous state; LC_JC_UNKNOWN for a process not in the table.
  */
-bool lc_lineage_set_stopped(struct task_struct *t, bool stopped)
+enum lc_jc lc_lineage_jobctl(struct task_struct *t, enum lc_jc state)
 {
+	static const u8 bits[] = {
+		[LC_JC_RUNNING] = 0,
+		[LC_JC_STOPPED] = LIN_STOPPED,
+		[LC_JC_CONTINUED] = LIN_CONTINUED,
+	};
+	enum lc_jc was = LC_JC_UNKNOWN;
 	struct lc_lin *e;
 	unsigned long flags;
-	bool was = true;
 
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
 	e = lc_find_task(t);
 	if (e) {
-		was = e->flags & LIN_STOPPED;
-		if (stopped)
-			e->flags |= LIN_STOPPED;
-		else
-			e->flags &= ~LIN_STOPPED;
+		was = e->flags & LIN_STOPPED ? LC_JC_STOPPED :
+		      e->flags & LIN_CONTINUED ? LC_JC_CONTINUED :
+		      LC_JC_RUNNING;
+		e->flags = (e->flags & ~LIN_JOBCTL) | bits[state];
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 	return was;

@@ -247,12 +247,13 @@ static void lc_signal(int sig, struct task_struct *task, int group,
 	r.ids.peer_start_ns = lc_start_of(current);
 	r.signal.result = result;
 	r.signal.group = !!group;
-	lc_emit(&r);
-	if (lc_kprobe_live(LC_HOOK_CLDSTOP)) {
-		if (sig == SIGCONT)
-			lc_cont_from_signal(task);
-	} else {
+	if (!lc_kprobe_live(LC_HOOK_CLDSTOP)) {
+		lc_emit(&r);
 		lc_stop_fallback(task, sig, result);
+	} else if (sig == SIGCONT) {
+		lc_signal_cont(&r, task);
+	} else {
+		lc_emit(&r);
 	}
 }
 

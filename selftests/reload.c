@@ -405,4 +405,54 @@ TEST_F(reload, bad_params_refused)
 	check_fresh(_metadata);
 }
 
+/*
+ * A process stopped before the load: its continue is logged once, after
+ * our SIGCONT, and no stop is made up for it.
+ */
+TEST_F(reload, stopped_before_load)
+{
+	const struct lc_rec *sig, *cont;
+	struct lc_log log;
+	int fd, status;
+	pid_t child;
+
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(0, kill(child, SIGSTOP));
+	ASSERT_EQ(child, waitpid(child, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(0, syscall(SYS_delete_module, self->name, O_NONBLOCK))
+		TH_LOG("delete_module %s: %s", self->name, strerror(errno));
+	fd = open(self->path, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, syscall(SYS_finit_module, fd, self->params, 0))
+		TH_LOG("finit_module %s: %s", self->path, strerror(errno));
+	close(fd);
+
+	ASSERT_EQ(0, lc_open(&log));
+	ASSERT_EQ(0, kill(child, SIGCONT));
+	ASSERT_EQ(child, waitpid(child, &status, WCONTINUED));
+	ASSERT_TRUE(WIFCONTINUED(status));
+	ASSERT_EQ(0, kill(child, SIGTERM));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+
+	ASSERT_NE(NULL, lc_wait(&log, 0, "reap", child, LC_TIMEOUT_MS));
+	sig = lc_find(&log, 0, "signal", child);
+	cont = lc_find(&log, 0, "cont", child);
+	ASSERT_NE(NULL, sig);
+	ASSERT_NE(NULL, cont) lc_dump(&log, child);
+	EXPECT_EQ(SIGCONT, lc_num(sig, "signal"));
+	EXPECT_LT(sig->seq, cont->seq);
+	EXPECT_EQ(SIGCONT, lc_num(cont, "signal"));
+	EXPECT_EQ(getpid(), cont->ppid);
+	EXPECT_EQ(0, lc_count(&log, "stop", child));
+	EXPECT_EQ(1, lc_count(&log, "cont", child));
+	lc_close(&log);
+}
+
 TEST_HARNESS_MAIN

@@ -230,3 +230,75 @@ TEST_F(signals, killed_process_group)
 }
 
 TEST_HARNESS_MAIN
+
+#define LC_STOPCONT_ROUNDS	256
+
+/* waitpid(@pid, @options | WNOHANG) until it reports, polling: -1 on timeout. */
+static int poll_waitpid(pid_t pid, int options)
+{
+	unsigned long long end = lc_now_ns() + LC_TIMEOUT_MS * 1000000ULL;
+	int status;
+	pid_t ret;
+
+	do {
+		ret = waitpid(pid, &status, options | WNOHANG);
+		if (ret == pid)
+			return status;
+	} while (ret == 0 && lc_now_ns() < end);
+	return -1;
+}
+
+/*
+ * A stop becomes visible to waitpid() when the child leaves its siglock,
+ * before the child tells its parent; a parent polling with WNOHANG sees
+ * it at once and sends SIGCONT while the child is still on its way to
+ * the notification.  Each round must still read, in this order: our
+ * SIGSTOP, the stop, our SIGCONT, the continue.
+ */
+TEST_F(signals, stop_cont_order_racing_parent)
+{
+	char got[4 * LC_STOPCONT_ROUNDS + 1], want[sizeof(got)];
+	struct lc_log *log = &self->log;
+	int go, status, i, n = 0;
+	size_t r;
+	pid_t child;
+
+	child = sleeper(false, &go);
+	ASSERT_GT(child, 0);
+	for (i = 0; i < LC_STOPCONT_ROUNDS; i++) {
+		ASSERT_EQ(0, kill(child, SIGSTOP));
+		status = poll_waitpid(child, WUNTRACED);
+		ASSERT_TRUE(status != -1 && WIFSTOPPED(status));
+		ASSERT_EQ(0, kill(child, SIGCONT));
+		status = poll_waitpid(child, WCONTINUED);
+		ASSERT_TRUE(status != -1 && WIFCONTINUED(status));
+		memcpy(want + 4 * i, "PsCc", 4);
+	}
+	want[4 * i] = '\0';
+	ASSERT_EQ(0, lc_sync_wake(go, 'g'));
+	close(go);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_EQ(0, status);
+
+	ASSERT_NE(NULL, lc_wait(log, 0, "reap", child, LC_TIMEOUT_MS));
+	for (r = 0; r < log->nr && n < (int)sizeof(got) - 1; r++) {
+		const struct lc_rec *rec = &log->recs[r];
+
+		if (rec->pid != child)
+			continue;
+		if (!strcmp(rec->event, "stop"))
+			got[n++] = 's';
+		else if (!strcmp(rec->event, "cont"))
+			got[n++] = 'c';
+		else if (!strcmp(rec->event, "signal") &&
+			 lc_num(rec, "signal") == SIGSTOP)
+			got[n++] = 'P';
+		else if (!strcmp(rec->event, "signal") &&
+			 lc_num(rec, "signal") == SIGCONT)
+			got[n++] = 'C';
+	}
+	got[n] = '\0';
+	EXPECT_STREQ(want, got);
+	EXPECT_EQ(LC_STOPCONT_ROUNDS, lc_count(log, "stop", child));
+	EXPECT_EQ(LC_STOPCONT_ROUNDS, lc_count(log, "cont", child));
+}
