@@ -127,20 +127,19 @@ static int lc_kp_reap(struct kprobe *kp, struct pt_regs *regs)
  * Job-control stops and continues (not those told to a tracer) are
  * decided here and in lc_signal_cont(), each under lc_jobctl_lock from
  * reading the state to logging the records, so that the log's order is
- * the order of the decisions.
+ * the order of the decisions.  The state is a process's LC_JC_* bits.
  *
  * A group stop is visible to waitpid() once the last thread to stop
  * leaves its siglock, and only then does it call
  * do_notify_parent_cldstop().  A parent may see the stop in that window
- * and send SIGCONT, whose signal_generate comes first.  So SIGCONT logs a
- * stop not yet logged, before its own signal record, and the late
- * notification, which finds the group no longer stopped, logs nothing.
+ * and send SIGCONT, whose signal_generate comes first.  So a SIGCONT that
+ * continues a stop not yet logged logs it, before its own signal record,
+ * and marks it UNTOLD: the late notification then logs nothing.
  *
- * The states (enum lc_jc): a stop is logged and the group goes STOPPED.
- * A SIGCONT that continues a finished group stop logs the continue and
- * goes CONTINUED until the kernel tells the parent (SIGNAL_CLD_CONTINUED),
- * which returns it to RUNNING: a second SIGCONT before that finds the
- * same kernel flag set and must log nothing.
+ * A SIGCONT that continues a stop logs the continue, and the process is
+ * CONTINUED until the kernel tells the parent (SIGNAL_CLD_MASK, cleared
+ * by get_signal()): a second SIGCONT before that finds the same kernel
+ * flag and must log nothing.
  */
 static DEFINE_RAW_SPINLOCK(lc_jobctl_lock);
 
@@ -162,11 +161,43 @@ static int lc_stop_signal(struct task_struct *t)
 	       t->signal->group_exit_code & 0x7f;
 }
 
+/* A notification of a job-control stop, or of its continue (get_signal()) */
+static void lc_cldstop_parent(struct task_struct *t, int why)
+{
+	unsigned int sflags = READ_ONCE(t->signal->flags), was;
+
+	if (why == CLD_CONTINUED) {
+		/* SIGCONT logged it; STOPPED only if it went unseen. */
+		if (lc_lineage_jobctl(t, LC_JC_STATE, 0) & LC_JC_STOPPED)
+			lc_emit_stop(t, true, false, SIGCONT);
+	} else if (sflags & SIGNAL_STOP_STOPPED) {
+		/*
+		 * Stopped now.  Already logged only when a thread that
+		 * completed an earlier stop while exiting is this late.
+		 */
+		was = lc_lineage_jobctl(t, LC_JC_STATE | LC_JC_UNTOLD,
+					LC_JC_STOPPED);
+		if (!(was & LC_JC_STOPPED))
+			lc_emit_stop(t, false, false, lc_stop_signal(t));
+	} else if (sflags & SIGNAL_GROUP_EXIT) {
+		/* Killed since: logged unless a SIGCONT came first. */
+		was = lc_lineage_jobctl(t, LC_JC_STATE | LC_JC_UNTOLD,
+					LC_JC_STOPPED);
+		if (!(was & (LC_JC_STOPPED | LC_JC_UNTOLD)))
+			lc_emit_stop(t, false, false, lc_stop_signal(t));
+	} else {
+		/*
+		 * Continued since, or a stop SIGCONT cut short: SIGCONT
+		 * logged it.  Running once the parent has been told all.
+		 */
+		lc_lineage_jobctl(t, LC_JC_UNTOLD |
+				  (sflags & SIGNAL_CLD_MASK ? 0 : LC_JC_STATE), 0);
+	}
+}
+
 static void lc_cldstop(struct task_struct *t, bool for_ptracer, int why)
 {
-	unsigned int sflags;
 	unsigned long flags;
-	enum lc_jc was;
 
 	if (for_ptracer) {
 		lc_emit_stop(t, why == CLD_CONTINUED, true,
@@ -175,26 +206,14 @@ static void lc_cldstop(struct task_struct *t, bool for_ptracer, int why)
 		return;
 	}
 	raw_spin_lock_irqsave(&lc_jobctl_lock, flags);
-	if (why == CLD_CONTINUED) {
-		/* Logged by SIGCONT; STOPPED only if SIGCONT went unseen. */
-		if (lc_lineage_jobctl(t, LC_JC_RUNNING) == LC_JC_STOPPED)
-			lc_emit_stop(t, true, false, SIGCONT);
-	} else {
-		sflags = READ_ONCE(t->signal->flags);
-		/*
-		 * Still stopped: log it.  Continued since: SIGCONT logged it.
-		 * Killed since: log it, unless SIGCONT came first.
-		 */
-		if (sflags & SIGNAL_STOP_STOPPED) {
-			lc_lineage_jobctl(t, LC_JC_STOPPED);
-			lc_emit_stop(t, false, false, lc_stop_signal(t));
-		} else if (sflags & SIGNAL_GROUP_EXIT) {
-			was = lc_lineage_jobctl(t, LC_JC_STOPPED);
-			if (was != LC_JC_CONTINUED)
-				lc_emit_stop(t, false, false, lc_stop_signal(t));
-		}
-	}
+	lc_cldstop_parent(t, why);
 	raw_spin_unlock_irqrestore(&lc_jobctl_lock, flags);
+}
+
+/* A SIGCONT continued @t's group: CONTINUED now; the bits before. */
+static unsigned int lc_jc_continue(struct task_struct *t)
+{
+	return lc_lineage_jobctl(t, LC_JC_STATE, LC_JC_CONTINUED);
 }
 
 static int lc_kp_cldstop(struct kprobe *kp, struct pt_regs *regs)
@@ -327,30 +346,38 @@ void lc_kprobes_reconcile(struct task_struct *t)
  * The parent's notification waits until the group runs again, and a
  * SIGKILL before that cancels it, although waitpid(WCONTINUED) has
  * already reported the continue.  So the continue is taken here, from
- * prepare_signal()'s decision: SIGNAL_CLD_CONTINUED, set when a finished
- * group stop is continued, and kept until the parent is told.  See
- * lc_jobctl_lock for the stop that may not be logged yet.
+ * prepare_signal()'s decision: SIGNAL_CLD_CONTINUED when it continued a
+ * finished group stop, SIGNAL_CLD_STOPPED when it cut one short, which
+ * the parent is told as a stop (and waitpid() reports as continued).
+ * See lc_jobctl_lock for the stop that may not be logged yet.
  *
  * Context: signal_generate, under @t's siglock: its signal->flags hold.
  */
 void lc_signal_cont(struct lc_record *sig, struct task_struct *t)
 {
+	unsigned int cld = READ_ONCE(t->signal->flags) & SIGNAL_CLD_MASK, was;
 	unsigned long flags;
-	enum lc_jc was;
 
-	if (!(READ_ONCE(t->signal->flags) & SIGNAL_CLD_CONTINUED)) {
+	if (!cld) {
 		lc_emit(sig);
 		return;
 	}
 	raw_spin_lock_irqsave(&lc_jobctl_lock, flags);
-	was = lc_lineage_jobctl(t, LC_JC_CONTINUED);
-	/* A tracer's own stops are told to it; only its tracee's log them. */
-	if (was == LC_JC_RUNNING && !READ_ONCE(t->ptrace)) {
+	was = lc_jc_continue(t);
+	/*
+	 * A stop not logged yet, if the real parent is told of it: a
+	 * finished one unless it is the tracer (ptrace_stop()), one cut
+	 * short always (get_signal()).
+	 */
+	if (!(was & (LC_JC_STATE | LC_JC_UNKNOWN)) &&
+	    ((cld & SIGNAL_CLD_STOPPED) || !READ_ONCE(t->ptrace) ||
+	     ptrace_reparented(t))) {
+		lc_lineage_jobctl(t, 0, LC_JC_UNTOLD);
 		lc_emit_stop(t, false, false, t->jobctl & JOBCTL_STOP_SIGMASK);
-		was = LC_JC_STOPPED;
+		was |= LC_JC_STOPPED;
 	}
 	lc_emit(sig);
-	if (was == LC_JC_STOPPED || was == LC_JC_UNKNOWN)
+	if (was & (LC_JC_STOPPED | LC_JC_UNKNOWN))
 		lc_emit_stop(t, true, false, SIGCONT);
 	raw_spin_unlock_irqrestore(&lc_jobctl_lock, flags);
 }
@@ -361,19 +388,22 @@ void lc_signal_cont(struct lc_record *sig, struct task_struct *t)
  * @sig: the signal
  * @result: signal_generate's result; 0 is TRACE_SIGNAL_DELIVERED
  *
- * An approximation: a delivered stop signal is taken as a stop, SIGCONT
- * as a continue, although stops of an orphaned process group are in fact
- * discarded.  Used only when do_notify_parent_cldstop cannot be probed.
+ * An approximation for stops: a delivered stop signal is taken as a stop,
+ * although stops of an orphaned process group are in fact discarded.  A
+ * continue is a SIGCONT that continued a stop (its result is "ignored"
+ * without a handler), as in lc_signal_cont().  Used only when
+ * do_notify_parent_cldstop cannot be probed.
  */
 void lc_stop_fallback(struct task_struct *t, int sig, int result)
 {
-	struct lc_record r __uninitialized;
-
-	if (result != 0 || (sig != SIGCONT && !sig_kernel_stop(sig)))
-		return;
-	lc_record_init(&r, sig == SIGCONT ? LC_EV_CONT : LC_EV_STOP, t);
-	r.stop.signal = sig;
-	lc_emit(&r);
+	if (sig == SIGCONT) {
+		if ((READ_ONCE(t->signal->flags) & SIGNAL_CLD_MASK) &&
+		    !(lc_jc_continue(t) & LC_JC_CONTINUED))
+			lc_emit_stop(t, true, false, SIGCONT);
+	} else if (result == 0 && sig_kernel_stop(sig)) {
+		lc_lineage_jobctl(t, LC_JC_STATE, LC_JC_STOPPED);
+		lc_emit_stop(t, false, false, sig);
+	}
 }
 
 /*

@@ -180,15 +180,22 @@ struct lc_changes {
 
 bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c);
 bool lc_lineage_tracked(struct task_struct *t);
-/* A process's job-control state, as the log has told it (kprobes.c). */
-enum lc_jc {
-	LC_JC_UNKNOWN,		/* not in the lineage table */
-	LC_JC_RUNNING,
-	LC_JC_STOPPED,		/* a stop logged, its continue not yet */
-	LC_JC_CONTINUED,	/* a continue logged from SIGCONT, not yet told */
-};
+/*
+ * A process's job-control bits, as the log has told it: kprobes.c decides,
+ * the lineage table stores.  Neither STOPPED nor CONTINUED is running.
+ */
+/* a stop logged, its continue not yet */
+#define LC_JC_STOPPED	BIT(0)
+/* a continue logged from SIGCONT; the kernel has not yet told the parent */
+#define LC_JC_CONTINUED	BIT(1)
+/* a stop logged from SIGCONT; the stopping thread's own notification is due */
+#define LC_JC_UNTOLD	BIT(2)
+/* (returned) not in the lineage table */
+#define LC_JC_UNKNOWN	BIT(3)
+#define LC_JC_STATE	(LC_JC_STOPPED | LC_JC_CONTINUED)
 
-enum lc_jc lc_lineage_jobctl(struct task_struct *t, enum lc_jc state);
+unsigned int lc_lineage_jobctl(struct task_struct *t, unsigned int clear,
+			       unsigned int set);
 int lc_lineage_track_pid(pid_t tgid);
 void lc_lineage_untrack_all(void);
 void lc_lineage_clear(void);

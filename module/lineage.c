@@ -41,10 +41,13 @@ enum {
 	LIN_REAPED	= BIT(2),
 	LIN_SEEDED	= BIT(3),	/* existed at load: creator unknown */
 	LIN_TRACKED	= BIT(4),	/* selected for state tracking */
-	LIN_STOPPED	= BIT(5),	/* LC_JC_STOPPED */
-	LIN_CONTINUED	= BIT(6),	/* LC_JC_CONTINUED */
-	LIN_JOBCTL	= LIN_STOPPED | LIN_CONTINUED,
+	/* BIT(5) to BIT(7): LC_JC_STOPPED, _CONTINUED, _UNTOLD */
 };
+
+#define LIN_JC_SHIFT	5
+#define LIN_JC(bits)	((bits) << LIN_JC_SHIFT)
+#define LIN_JC_MASK	LIN_JC(LC_JC_STATE | LC_JC_UNTOLD)
+static_assert(!(LIN_JC_MASK & ~U8_MAX) && !(LIN_JC_MASK & (LIN_TRACKED * 2 - 1)));
 
 struct lc_adopt {
 	u64 ts;
@@ -212,6 +215,16 @@ static void lc_fill(struct lc_lin *e, struct task_struct *t)
 	e->comm[LC_COMM_LEN - 1] = '\0';
 }
 
+/* A process stopped, or continued and not yet told, at load (kprobes.c). */
+static unsigned int lc_seed_jobctl(struct task_struct *p)
+{
+	unsigned int sflags = READ_ONCE(p->signal->flags);
+
+	if (sflags & SIGNAL_STOP_STOPPED)
+		return LC_JC_STOPPED;
+	return sflags & SIGNAL_CLD_MASK ? LC_JC_CONTINUED : 0;
+}
+
 /**
  * lc_lineage_seed() - enter every process that exists at load time
  *
@@ -229,17 +242,14 @@ void lc_lineage_seed(void)
 	rcu_read_lock();
 	for_each_process(p) {
 		raw_spin_lock_irqsave(&lc_lin_lock, flags);
-		e = lc_find(p->tgid, p->start_boottime);
-		if (!e)
-			e = lc_alloc(p->tgid, p->start_boottime);
+		/* One forked since the probes went live is known better. */
+		e = lc_find(p->tgid, p->start_boottime) ? NULL :
+		    lc_alloc(p->tgid, p->start_boottime);
 		if (e) {
 			lc_fill(e, p);
 			e->creator_tgid = e->parent_tgid;
 			e->creator_pid = e->parent_tgid;
-			e->flags |= LIN_SEEDED;
-			/* so that its continue is logged (kprobes.c) */
-			if (READ_ONCE(p->signal->flags) & SIGNAL_STOP_STOPPED)
-				e->flags |= LIN_STOPPED;
+			e->flags |= LIN_SEEDED | LIN_JC(lc_seed_jobctl(p));
 		}
 		raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 	}
@@ -445,32 +455,26 @@ bool lc_lineage_changes(struct task_struct *t, struct lc_changes *c)
 }
 
 /**
- * lc_lineage_jobctl() - set a process's job-control state, as logged
+ * lc_lineage_jobctl() - change a process's job-control bits
  * @t: a thread of the process
- * @state: the new state, not LC_JC_UNKNOWN
+ * @clear: LC_JC_* bits to clear
+ * @set: LC_JC_* bits to set then
  *
- * kprobes.c keeps the states and decides from them; this only stores.
- *
- * Return: the previous state; LC_JC_UNKNOWN for a process not in the table.
+ * Return: the bits before, or LC_JC_UNKNOWN for a process not in the table.
  */
-enum lc_jc lc_lineage_jobctl(struct task_struct *t, enum lc_jc state)
+unsigned int lc_lineage_jobctl(struct task_struct *t, unsigned int clear,
+			       unsigned int set)
 {
-	static const u8 bits[] = {
-		[LC_JC_RUNNING] = 0,
-		[LC_JC_STOPPED] = LIN_STOPPED,
-		[LC_JC_CONTINUED] = LIN_CONTINUED,
-	};
-	enum lc_jc was = LC_JC_UNKNOWN;
+	unsigned int was = LC_JC_UNKNOWN;
 	struct lc_lin *e;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&lc_lin_lock, flags);
 	e = lc_find_task(t);
 	if (e) {
-		was = e->flags & LIN_STOPPED ? LC_JC_STOPPED :
-		      e->flags & LIN_CONTINUED ? LC_JC_CONTINUED :
-		      LC_JC_RUNNING;
-		e->flags = (e->flags & ~LIN_JOBCTL) | bits[state];
+		was = (e->flags & LIN_JC_MASK) >> LIN_JC_SHIFT;
+		e->flags = (e->flags & ~LIN_JC_MASK) |
+			   LIN_JC((was & ~clear) | set);
 	}
 	raw_spin_unlock_irqrestore(&lc_lin_lock, flags);
 	return was;

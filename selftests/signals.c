@@ -5,6 +5,7 @@
  */
 #include "kselftest_harness.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -16,10 +17,21 @@ FIXTURE(signals) {
 
 LC_LOG_SETUP(signals);
 
-/* Fork a child that sleeps in pause() once it is set up. */
-static pid_t sleeper(bool ignore_int, int *go)
+static void *pause_forever(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+/*
+ * Fork a child that, once set up with @threads more threads sleeping in
+ * pause(), waits for "g" on *@go and exits 0.
+ */
+static pid_t sleeper(bool ignore_int, int threads, int *go)
 {
 	int ready[2], gop[2];
+	pthread_t t;
 	pid_t child;
 
 	if (pipe(ready) || pipe(gop))
@@ -28,6 +40,9 @@ static pid_t sleeper(bool ignore_int, int *go)
 	if (child == 0) {
 		if (ignore_int)
 			signal(SIGINT, SIG_IGN);
+		while (threads-- > 0)
+			if (pthread_create(&t, NULL, pause_forever, NULL))
+				_exit(71);
 		lc_sync_wake(ready[1], 'r');
 		_exit(lc_sync_wait(gop[0]) == 'g' ? 0 : 70);
 	}
@@ -93,7 +108,7 @@ TEST_F(stopcont, stop_continue_kill)
 	int go, status;
 	pid_t child;
 
-	child = sleeper(false, &go);
+	child = sleeper(false, 0, &go);
 	ASSERT_GT(child, 0);
 
 	lc_stop_cont(_metadata, child, SIGSTOP);
@@ -150,7 +165,7 @@ TEST_F(signals, ignored_sigint)
 	int go, status;
 	pid_t child;
 
-	child = sleeper(true, &go);
+	child = sleeper(true, 0, &go);
 	ASSERT_GT(child, 0);
 	ASSERT_EQ(0, kill(child, SIGINT));
 	ASSERT_EQ(0, lc_sync_wake(go, 'g'));
@@ -229,11 +244,35 @@ TEST_F(signals, killed_process_group)
 	}
 }
 
-TEST_HARNESS_MAIN
+/*
+ * The job-control letters of process @tgid's records, in log order:
+ * P and C for the signals SIGSTOP and SIGCONT, s for a stop by SIGSTOP
+ * (x by anything else), c for a continue.
+ */
+static void jobctl_letters(const struct lc_log *log, pid_t tgid, char *out,
+			   size_t size)
+{
+	size_t r, n = 0;
 
-#define LC_STOPCONT_ROUNDS	256
+	for (r = 0; r < log->nr && n + 1 < size; r++) {
+		const struct lc_rec *rec = &log->recs[r];
+		long long sig = lc_num(rec, "signal");
 
-/* waitpid(@pid, @options | WNOHANG) until it reports, polling: -1 on timeout. */
+		if (rec->tgid != tgid)
+			continue;
+		if (!strcmp(rec->event, "stop"))
+			out[n++] = sig == SIGSTOP ? 's' : 'x';
+		else if (!strcmp(rec->event, "cont"))
+			out[n++] = 'c';
+		else if (!strcmp(rec->event, "signal") && sig == SIGSTOP)
+			out[n++] = 'P';
+		else if (!strcmp(rec->event, "signal") && sig == SIGCONT)
+			out[n++] = 'C';
+	}
+	out[n] = '\0';
+}
+
+/* waitpid(@pid, @options | WNOHANG) until it reports, polling: -1 on timeout */
 static int poll_waitpid(pid_t pid, int options)
 {
 	unsigned long long end = lc_now_ns() + LC_TIMEOUT_MS * 1000000ULL;
@@ -248,22 +287,42 @@ static int poll_waitpid(pid_t pid, int options)
 	return -1;
 }
 
+#define LC_STOPCONT_ROUNDS	256
+
 /*
- * A stop becomes visible to waitpid() when the child leaves its siglock,
- * before the child tells its parent; a parent polling with WNOHANG sees
- * it at once and sends SIGCONT while the child is still on its way to
- * the notification.  Each round must still read, in this order: our
- * SIGSTOP, the stop, our SIGCONT, the continue.
+ * A stop becomes visible to waitpid() when the last thread to stop leaves
+ * its siglock, before it tells the parent; a parent polling with WNOHANG
+ * sees it at once and sends SIGCONT while that thread is still on its way
+ * to the notification.  Each round must still read, in this order: our
+ * SIGSTOP, the stop, our SIGCONT, the continue.  The threaded variant has
+ * any of three threads complete the stop and tell the continue.
  */
-TEST_F(signals, stop_cont_order_racing_parent)
+FIXTURE(stoprace) {
+	struct lc_log log;
+};
+
+FIXTURE_VARIANT(stoprace) {
+	int threads;
+};
+
+FIXTURE_VARIANT_ADD(stoprace, single) {
+	.threads = 0,
+};
+
+FIXTURE_VARIANT_ADD(stoprace, threaded) {
+	.threads = 2,
+};
+
+LC_LOG_SETUP(stoprace);
+
+TEST_F(stoprace, stop_cont_order_racing_parent)
 {
 	char got[4 * LC_STOPCONT_ROUNDS + 1], want[sizeof(got)];
 	struct lc_log *log = &self->log;
-	int go, status, i, n = 0;
-	size_t r;
+	int go, status, i;
 	pid_t child;
 
-	child = sleeper(false, &go);
+	child = sleeper(false, variant->threads, &go);
 	ASSERT_GT(child, 0);
 	for (i = 0; i < LC_STOPCONT_ROUNDS; i++) {
 		ASSERT_EQ(0, kill(child, SIGSTOP));
@@ -281,24 +340,67 @@ TEST_F(signals, stop_cont_order_racing_parent)
 	ASSERT_EQ(0, status);
 
 	ASSERT_NE(NULL, lc_wait(log, 0, "reap", child, LC_TIMEOUT_MS));
-	for (r = 0; r < log->nr && n < (int)sizeof(got) - 1; r++) {
-		const struct lc_rec *rec = &log->recs[r];
-
-		if (rec->pid != child)
-			continue;
-		if (!strcmp(rec->event, "stop"))
-			got[n++] = 's';
-		else if (!strcmp(rec->event, "cont"))
-			got[n++] = 'c';
-		else if (!strcmp(rec->event, "signal") &&
-			 lc_num(rec, "signal") == SIGSTOP)
-			got[n++] = 'P';
-		else if (!strcmp(rec->event, "signal") &&
-			 lc_num(rec, "signal") == SIGCONT)
-			got[n++] = 'C';
-	}
-	got[n] = '\0';
+	EXPECT_FALSE(lc_lost(log));
+	jobctl_letters(log, child, got, sizeof(got));
 	EXPECT_STREQ(want, got);
-	EXPECT_EQ(LC_STOPCONT_ROUNDS, lc_count(log, "stop", child));
-	EXPECT_EQ(LC_STOPCONT_ROUNDS, lc_count(log, "cont", child));
 }
+
+/* Thread: vfork() a child that waits for a byte on @arg, then exits. */
+static void *vfork_waiter(void *arg)
+{
+	int *gate = arg;
+	char c;
+
+	if (vfork() == 0) {
+		if (write(gate[2], "r", 1) != 1 || read(gate[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	return NULL;
+}
+
+/*
+ * A group stop SIGCONT cuts short: a thread in vfork() sleeps killable and
+ * takes no part in the stop until its child is gone, so SIGSTOP stops only
+ * the main thread.  prepare_signal() then tells the parent a stop
+ * (CLD_STOPPED) and waitpid() reports the continue: the log must read our
+ * SIGSTOP, a stop by it, our SIGCONT, a continue.
+ */
+TEST_F(signals, stop_cut_short_by_sigcont)
+{
+	struct lc_log *log = &self->log;
+	int gate[3], ready[2], status;
+	char got[16], c;
+	pthread_t t;
+	pid_t child;
+
+	ASSERT_EQ(0, pipe(gate));
+	ASSERT_EQ(0, pipe(ready));
+	gate[2] = ready[1];
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		if (pthread_create(&t, NULL, vfork_waiter, gate))
+			_exit(71);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, kill(child, SIGSTOP));
+	ASSERT_TRUE(lc_wait_state(child, 'T', LC_TIMEOUT_MS));
+	ASSERT_EQ(0, waitpid(child, &status, WUNTRACED | WNOHANG));
+	ASSERT_EQ(0, kill(child, SIGCONT));
+	ASSERT_EQ(child, waitpid(child, &status, WCONTINUED));
+	ASSERT_TRUE(WIFCONTINUED(status));
+	ASSERT_EQ(1, write(gate[1], "g", 1));
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+
+	ASSERT_NE(NULL, lc_wait(log, 0, "reap", child, LC_TIMEOUT_MS));
+	jobctl_letters(log, child, got, sizeof(got));
+	EXPECT_STREQ("PsCc", got) lc_dump(log, child);
+}
+
+TEST_HARNESS_MAIN
+
