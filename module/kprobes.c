@@ -185,6 +185,15 @@ static void lc_cldstop_parent(struct task_struct *t, int why)
 					LC_JC_STOPPED);
 		if (!(was & (LC_JC_STOPPED | LC_JC_UNTOLD)))
 			lc_emit_stop(t, false, false, lc_stop_signal(t));
+	} else if ((sflags & SIGNAL_CLD_MASK) &&
+		   !(lc_lineage_jobctl(t, 0, 0) & (LC_JC_STATE | LC_JC_UNTOLD))) {
+		/*
+		 * Continued since, by a SIGCONT still on its way to
+		 * lc_signal_cont() (it waits for the lock): log the stop
+		 * first, and that SIGCONT logs its continue.
+		 */
+		lc_lineage_jobctl(t, 0, LC_JC_STOPPED);
+		lc_emit_stop(t, false, false, lc_stop_signal(t));
 	} else {
 		/*
 		 * Continued since, or a stop SIGCONT cut short: SIGCONT
@@ -379,6 +388,28 @@ void lc_signal_cont(struct lc_record *sig, struct task_struct *t)
 	lc_emit(sig);
 	if (was & (LC_JC_STOPPED | LC_JC_UNKNOWN))
 		lc_emit_stop(t, true, false, SIGCONT);
+	raw_spin_unlock_irqrestore(&lc_jobctl_lock, flags);
+}
+
+/**
+ * lc_signal_stop() - a stop signal was generated
+ * @t: its target; the caller has checked that the cldstop kprobe is live
+ *
+ * Once the kernel has told the parent of a continue (SIGNAL_CLD_MASK
+ * clear), the process is no longer CONTINUED, even if the thread that
+ * told it has not reached lc_cldstop() yet: a SIGCONT that cuts the new
+ * stop short must find it running.
+ *
+ * Context: signal_generate, under @t's siglock: its signal->flags hold.
+ */
+void lc_signal_stop(struct task_struct *t)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(t->signal->flags) & SIGNAL_CLD_MASK)
+		return;
+	raw_spin_lock_irqsave(&lc_jobctl_lock, flags);
+	lc_lineage_jobctl(t, LC_JC_CONTINUED, 0);
 	raw_spin_unlock_irqrestore(&lc_jobctl_lock, flags);
 }
 

@@ -230,6 +230,7 @@ unsigned long lc_kprobe_fired(int hook);
 void lc_stop_fallback(struct task_struct *t, int sig, int result);
 void lc_kprobes_reconcile(struct task_struct *t);
 void lc_signal_cont(struct lc_record *sig, struct task_struct *t);
+void lc_signal_stop(struct task_struct *t);
 
 /* state.c: opt-in R/S/D/T/t/Z tracking */
 int lc_state_init(void);

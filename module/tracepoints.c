@@ -254,6 +254,8 @@ static void lc_signal(int sig, struct task_struct *task, int group,
 		lc_signal_cont(&r, task);
 	} else {
 		lc_emit(&r);
+		if (unlikely(sig_kernel_stop(sig)))
+			lc_signal_stop(task);
 	}
 }
 
