@@ -60,7 +60,11 @@
 # for thread), CONFIGS, BPF_CYCLES (how many
 # of the cycles include bpftrace, default all), WALL=0 skips the
 # wall-clock run (-smp 2, multi-threaded TCG, no icount: fork storm, none
-# against lc, WALL_CYCLES cycles of WALL_OPS).
+# against lc, WALL_CYCLES cycles of WALL_OPS), CPU (QEMU -cpu for the
+# icount boot, default vm.sh's: max).  icount counts each iteration of a
+# rep-prefixed string instruction, so with max's ERMS the kernel's page
+# clears and user copies (rep stosb/movsb) count one per byte;
+# CPU=max,-erms has the kernel use 8-byte iterations instead.
 #
 # Internal: bench.sh --guest OUTDIR / --guest-wall OUTDIR (inside the VM),
 # bench.sh --summary OUTDIR (again from saved results).
@@ -482,7 +486,8 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 cat module/*.[ch] include/*.h | sha256sum | cut -c1-16 > "$OUT/module-sources.sha"
 echo "bench: $KVER, module $MOD, results in $OUT"
-scripts/vm.sh -k "$KVER" -m "$MOD" --icount --append mitigations=off -t 14400 -- \
+scripts/vm.sh -k "$KVER" -m "$MOD" --icount ${CPU:+--cpu "$CPU"} \
+	--append mitigations=off -t 14400 -- \
 	"CYCLES=$CYCLES BPF_CYCLES=$BPF_CYCLES OPS=$OPS THREAD_OPS=$THREAD_OPS MODES='$MODES' CONFIGS='$CONFIGS' scripts/bench.sh --guest $OUT" \
 	> "$OUT/console.log" 2>&1 || { tail -n 30 "$OUT/console.log"; exit 1; }
 if [ "$WALL" = 1 ]; then
