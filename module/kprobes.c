@@ -170,37 +170,35 @@ static void lc_cldstop_parent(struct task_struct *t, int why)
 		/* SIGCONT logged it; STOPPED only if it went unseen. */
 		if (lc_lineage_jobctl(t, LC_JC_STATE, 0) & LC_JC_STOPPED)
 			lc_emit_stop(t, true, false, SIGCONT);
-	} else if (sflags & SIGNAL_STOP_STOPPED) {
+	} else if (sflags & (SIGNAL_STOP_STOPPED | SIGNAL_GROUP_EXIT)) {
 		/*
-		 * Stopped now.  Already logged only when a thread that
+		 * Stopped now: already logged only when a thread that
 		 * completed an earlier stop while exiting is this late.
+		 * Killed since: logged, unless a SIGCONT came first.
 		 */
 		was = lc_lineage_jobctl(t, LC_JC_STATE | LC_JC_UNTOLD,
 					LC_JC_STOPPED);
-		if (!(was & LC_JC_STOPPED))
+		if (!(was & (sflags & SIGNAL_STOP_STOPPED ? LC_JC_STOPPED :
+			     LC_JC_STOPPED | LC_JC_UNTOLD)))
 			lc_emit_stop(t, false, false, lc_stop_signal(t));
-	} else if (sflags & SIGNAL_GROUP_EXIT) {
-		/* Killed since: logged unless a SIGCONT came first. */
-		was = lc_lineage_jobctl(t, LC_JC_STATE | LC_JC_UNTOLD,
-					LC_JC_STOPPED);
-		if (!(was & (LC_JC_STOPPED | LC_JC_UNTOLD)))
-			lc_emit_stop(t, false, false, lc_stop_signal(t));
-	} else if ((sflags & SIGNAL_CLD_MASK) &&
-		   !(lc_lineage_jobctl(t, 0, 0) & (LC_JC_STATE | LC_JC_UNTOLD))) {
-		/*
-		 * Continued since, by a SIGCONT still on its way to
-		 * lc_signal_cont() (it waits for the lock): log the stop
-		 * first, and that SIGCONT logs its continue.
-		 */
-		lc_lineage_jobctl(t, 0, LC_JC_STOPPED);
-		lc_emit_stop(t, false, false, lc_stop_signal(t));
 	} else {
 		/*
 		 * Continued since, or a stop SIGCONT cut short: SIGCONT
 		 * logged it.  Running once the parent has been told all.
 		 */
-		lc_lineage_jobctl(t, LC_JC_UNTOLD |
-				  (sflags & SIGNAL_CLD_MASK ? 0 : LC_JC_STATE), 0);
+		was = lc_lineage_jobctl(t, LC_JC_UNTOLD |
+					(sflags & SIGNAL_CLD_MASK ? 0 : LC_JC_STATE),
+					0);
+		/*
+		 * Unless that SIGCONT is still on its way to lc_signal_cont()
+		 * (it waits for the lock): log the stop first, and that
+		 * SIGCONT logs its continue.
+		 */
+		if ((sflags & SIGNAL_CLD_MASK) &&
+		    !(was & (LC_JC_STATE | LC_JC_UNTOLD))) {
+			lc_lineage_jobctl(t, 0, LC_JC_STOPPED);
+			lc_emit_stop(t, false, false, lc_stop_signal(t));
+		}
 	}
 }
 

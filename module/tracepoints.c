@@ -250,13 +250,15 @@ static void lc_signal(int sig, struct task_struct *task, int group,
 	if (!lc_kprobe_live(LC_HOOK_CLDSTOP)) {
 		lc_emit(&r);
 		lc_stop_fallback(task, sig, result);
-	} else if (sig == SIGCONT) {
-		lc_signal_cont(&r, task);
-	} else {
-		lc_emit(&r);
-		if (unlikely(sig_kernel_stop(sig)))
-			lc_signal_stop(task);
+		return;
 	}
+	if (sig == SIGCONT) {
+		lc_signal_cont(&r, task);	/* emits r among its records */
+		return;
+	}
+	lc_emit(&r);
+	if (unlikely(sig_kernel_stop(sig)))
+		lc_signal_stop(task);
 }
 
 static void lc_tp_signal(void *data, int sig, struct kernel_siginfo *info,
