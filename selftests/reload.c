@@ -273,10 +273,30 @@ static void check_fresh(struct __test_metadata *_metadata)
 	lc_close(&log);
 }
 
+/* Unload the module; its file must be gone. */
+static void unload(struct __test_metadata *_metadata, const char *name)
+{
+	ASSERT_EQ(0, syscall(SYS_delete_module, name, O_NONBLOCK))
+		TH_LOG("delete_module %s: %s", name, strerror(errno));
+	EXPECT_NE(0, access(LC_PATH, F_OK));
+}
+
+/* Load the module from @path with @params. */
+static void load(struct __test_metadata *_metadata, const char *path,
+		 const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	ASSERT_GE(fd, 0) TH_LOG("open %s: %s", path, strerror(errno));
+	ASSERT_EQ(0, syscall(SYS_finit_module, fd, params, 0))
+		TH_LOG("finit_module %s: %s", path, strerror(errno));
+	close(fd);
+}
+
 static void one_reload(struct __test_metadata *_metadata, const char *name,
 		       const char *path, const char *params, int hups[2])
 {
-	int ready[2], go[2], fd, i, res;
+	int ready[2], go[2], i, res;
 	pid_t hold, follow, pollp;
 
 	ASSERT_EQ(0, pipe(ready));
@@ -297,9 +317,7 @@ static void one_reload(struct __test_metadata *_metadata, const char *name,
 	ASSERT_TRUE(wait_blocked(follow, SYS_read, SYS_read));
 	ASSERT_TRUE(wait_blocked(pollp, SYS_poll, SYS_ppoll));
 
-	ASSERT_EQ(0, syscall(SYS_delete_module, name, O_NONBLOCK))
-		TH_LOG("delete_module %s: %s", name, strerror(errno));
-	EXPECT_NE(0, access(LC_PATH, F_OK));
+	unload(_metadata, name);
 
 	res = reader_result(follow);
 	EXPECT_TRUE(res == READER_EOF || res == READER_GONE)
@@ -310,11 +328,7 @@ static void one_reload(struct __test_metadata *_metadata, const char *name,
 		TH_LOG("poll reader: %d", res);
 	hups[1] += res == READER_EOF;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0) TH_LOG("open %s: %s", path, strerror(errno));
-	ASSERT_EQ(0, syscall(SYS_finit_module, fd, params, 0))
-		TH_LOG("finit_module %s: %s", path, strerror(errno));
-	close(fd);
+	load(_metadata, path, params);
 
 	/* The holder's file belongs to the old module: it is dead. */
 	ASSERT_EQ(0, lc_sync_wake(go[1], 'g'));
@@ -413,7 +427,7 @@ TEST_F(reload, stopped_before_load)
 {
 	const struct lc_rec *sig, *cont;
 	struct lc_log log;
-	int fd, status;
+	int status;
 	pid_t child;
 
 	if (variant->storm)
@@ -427,13 +441,8 @@ TEST_F(reload, stopped_before_load)
 	ASSERT_EQ(0, kill(child, SIGSTOP));
 	ASSERT_EQ(child, waitpid(child, &status, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(status));
-	ASSERT_EQ(0, syscall(SYS_delete_module, self->name, O_NONBLOCK))
-		TH_LOG("delete_module %s: %s", self->name, strerror(errno));
-	fd = open(self->path, O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, syscall(SYS_finit_module, fd, self->params, 0))
-		TH_LOG("finit_module %s: %s", self->path, strerror(errno));
-	close(fd);
+	unload(_metadata, self->name);
+	load(_metadata, self->path, self->params);
 
 	ASSERT_EQ(0, lc_open(&log));
 	ASSERT_EQ(0, kill(child, SIGCONT));
