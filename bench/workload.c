@@ -17,8 +17,10 @@
  *	Times N operations of MODE with CLOCK_MONOTONIC and prints
  *	"MODE N ELAPSED_NS TOOL_NS TOOL_ALL_NS": fork (fork+exit+wait), exec
  *	(fork+exec TRUE+wait), spawn (posix_spawn TRUE+wait), thread
- *	(pthread create+join) or storm (8 children at once, each doing
- *	fork+exit+wait N/8 times).  TOOL_NS is the CPU time the given
+ *	(pthread create+join), storm (8 children at once, each doing
+ *	fork+exit+wait N/8 times) or signal (kill(getpid(), SIGURG), which
+ *	is ignored: one signal record a call and nothing else, so that what
+ *	a record costs is not lost in the noise of fork's memory work).  TOOL_NS is the CPU time the given
  *	processes (all their threads, from /proc/PID/task/TID/schedstat)
  *	spent after the timed loop until they went quiet: work a tool
  *	deferred and the elapsed time does not hold.  TOOL_ALL_NS is
@@ -572,6 +574,12 @@ static void op_storm(int n)
 		reap(pids[i], 0);
 }
 
+static void op_signal(pid_t self)
+{
+	if (syscall(SYS_kill, self, SIGURG))
+		die("kill");
+}
+
 static int bench(int argc, char **argv)
 {
 	unsigned long long t0, t1, c0, c1, c2;
@@ -611,6 +619,11 @@ static int bench(int argc, char **argv)
 	} else if (!strcmp(mode, "storm")) {
 		n = (n + STORM_WORKERS - 1) / STORM_WORKERS * STORM_WORKERS;
 		op_storm(n);
+	} else if (!strcmp(mode, "signal")) {
+		pid_t self = getpid();
+
+		for (i = 0; i < n; i++)
+			op_signal(self);
 	} else {
 		fprintf(stderr, "lcwork: unknown mode %s\n", mode);
 		return 2;
@@ -630,6 +643,6 @@ int main(int argc, char **argv)
 		return bench(argc, argv);
 	fprintf(stderr,
 		"usage: lcwork mixed MAPFILE TRUE [ROUNDS]\n"
-		"       lcwork bench fork|exec|spawn|thread|storm N TRUE [PID,...]\n");
+		"       lcwork bench fork|exec|spawn|thread|storm|signal N TRUE [PID,...]\n");
 	return 2;
 }

@@ -15,6 +15,10 @@
 #   spawn   posix_spawn of the static true + wait
 #   thread  pthread_create + pthread_join
 #   storm   8 children at once, each fork + _exit + wait, OPS in all
+#   signal  kill(getpid(), SIGURG), ignored: one signal record per call
+#           and nothing else (SIGNAL_OPS of them, default 300 x OPS), so
+#           a record's cost is not lost in the noise of fork's memory
+#           work (not in the default set: MODES=signal)
 # Configurations (CONFIGS to choose, in this order by default):
 #   none       lifecycle unloaded (rmmod; insmod again for the next)
 #   lc         lifecycle loaded, default events, no reader
@@ -42,6 +46,10 @@
 #   lc-nokp    lifecycle loaded with fallback=31: no kprobes, the
 #              tracepoint fallbacks instead (not in the default set)
 #   ftrace     tracefs sched_process_{fork,exec,exit}, no reader
+#   ftrace-lc  tracefs with the tracepoints lifecycle records from:
+#              sched_process_{fork,exec,exit,free} and signal_generate,
+#              one event for each of lifecycle's records (not in the
+#              default set)
 #   bpftrace   bpftrace on those 3 tracepoints, printf to a file (its CPU
 #              counted); a throwaway phase and 10 s of idle follow it
 #   forkstat   forkstat -e fork,exec,exit to a file (cn_proc)
@@ -57,7 +65,7 @@
 # bench/results.md is written by hand from that summary.
 #
 # Environment: CYCLES (default 5), OPS (300; THREAD_OPS, default 10 x OPS,
-# for thread), CONFIGS, BPF_CYCLES (how many
+# for thread; SIGNAL_OPS for signal), MODES, CONFIGS, BPF_CYCLES (how many
 # of the cycles include bpftrace, default all), WALL=0 skips the
 # wall-clock run (-smp 2, multi-threaded TCG, no icount: fork storm, none
 # against lc, WALL_CYCLES cycles of WALL_OPS), CPU (QEMU -cpu for the
@@ -77,9 +85,15 @@ OPS=${OPS:-300}
 # A thread create+join is ~56k instructions, a seventh of a fork: ten
 # times the operations, so that a phase is long against the timer tick.
 THREAD_OPS=${THREAD_OPS:-$((OPS * 10))}
+# A kill() of an ignored signal is ~1.5k: 300 times the operations.
+SIGNAL_OPS=${SIGNAL_OPS:-$((OPS * 300))}
 # ops_of MODE: operations per phase
 ops_of() {
-	if [ "$1" = thread ]; then echo "$THREAD_OPS"; else echo "$OPS"; fi
+	case $1 in
+	thread) echo "$THREAD_OPS" ;;
+	signal) echo "$SIGNAL_OPS" ;;
+	*) echo "$OPS" ;;
+	esac
 }
 CONFIGS=${CONFIGS:-none lc lc-reader lc-record lc-follow lc-text lc-track lc-nosig ftrace bpftrace forkstat auditd}
 MODES=${MODES:-fork exec spawn thread storm}
@@ -129,6 +143,26 @@ wait_for() {	# wait_for SECONDS COMMAND...: poll until COMMAND succeeds
 	return 1
 }
 
+# The tracepoints ftrace and bpftrace record: fork, exec and exit, or (-lc)
+# also the two that give lifecycle's signal and reap records.
+ftrace_events() {
+	echo sched/sched_process_fork sched/sched_process_exec sched/sched_process_exit
+	[ "$1" = "${1%-lc}" ] || echo sched/sched_process_free signal/signal_generate
+}
+
+bpf_script() {
+	cat << 'EOF'
+BEGIN { system("touch /tmp/bpf.ready"); }
+tracepoint:sched:sched_process_fork { printf("fork %d %d %s\n", args->parent_pid, args->child_pid, args->child_comm); }
+tracepoint:sched:sched_process_exec { printf("exec %d %d %s\n", args->pid, args->old_pid, str(args->filename)); }
+tracepoint:sched:sched_process_exit { printf("exit %d %d %s\n", args->pid, pid, args->comm); }
+EOF
+	[ "$1" = "${1%-lc}" ] || cat << 'EOF'
+tracepoint:sched:sched_process_free { printf("free %d %s\n", args->pid, args->comm); }
+tracepoint:signal:signal_generate { printf("signal %d %d %d %d\n", args->sig, args->pid, pid, args->result); }
+EOF
+}
+
 TOOLS=
 TOOL_PID=
 
@@ -137,7 +171,7 @@ setup() {
 
 	TOOLS='' TOOL_PID=''
 	case $1 in
-	none|ftrace|bpftrace|forkstat|auditd) lc_unload ;;
+	none|ftrace*|bpftrace*|forkstat|auditd) lc_unload ;;
 	lc-nokp) lc_unload; insmod "$LC_MODULE" fallback=31 ;;
 	*) lc_load ;;
 	esac
@@ -174,20 +208,16 @@ setup() {
 		echo "events fork,exec,exit,reap,reparent,stop,cont,setsid,setpgid" > $DBG/control ;;
 	lc-min)
 		echo "events setsid" > $DBG/control ;;
-	ftrace)
+	ftrace|ftrace-lc)
 		echo > $TRACING/trace
-		for e in fork exec exit; do
-			echo 1 > $TRACING/events/sched/sched_process_$e/enable
+		for e in $(ftrace_events "$1"); do
+			echo 1 > $TRACING/events/$e/enable
 		done
 		echo 1 > $TRACING/tracing_on ;;
-	bpftrace)
+	bpftrace|bpftrace-lc)
 		rm -f /tmp/bpf.out
 		rm -f /tmp/bpf.ready
-		bpftrace --unsafe -o /tmp/bpf.out -e '
-BEGIN { system("touch /tmp/bpf.ready"); }
-tracepoint:sched:sched_process_fork { printf("fork %d %d %s\n", args->parent_pid, args->child_pid, args->child_comm); }
-tracepoint:sched:sched_process_exec { printf("exec %d %d %s\n", args->pid, args->old_pid, str(args->filename)); }
-tracepoint:sched:sched_process_exit { printf("exit %d %d %s\n", args->pid, pid, args->comm); }' \
+		bpftrace --unsafe -o /tmp/bpf.out -e "$(bpf_script "$1")" \
 			2> /tmp/bpf.err &
 		TOOL_PID=$! TOOLS=$!
 		# BEGIN runs once every probe is attached.
@@ -224,12 +254,12 @@ teardown() {
 		echo "events all" > $DBG/control ;;
 	lc-nokp)
 		lc_unload ;;
-	ftrace)
-		for e in fork exec exit; do
-			echo 0 > $TRACING/events/sched/sched_process_$e/enable
+	ftrace|ftrace-lc)
+		for e in $(ftrace_events "$1"); do
+			echo 0 > $TRACING/events/$e/enable
 		done
 		echo > $TRACING/trace ;;
-	bpftrace)
+	bpftrace|bpftrace-lc)
 		kill -INT "$TOOL_PID"; wait "$TOOL_PID" || true
 		# Its exit leaves the kernel busier for a few guest seconds.
 		sleep 10
@@ -301,7 +331,9 @@ guest() {
 	for ((cycle = 1; cycle <= CYCLES; cycle++)); do
 		for cfg in $CONFIGS; do
 			# bpftrace takes 10-30 guest seconds of LLVM to start.
-			[ "$cfg" != bpftrace ] || [ "$cycle" -le "$BPF_CYCLES" ] || continue
+			case $cfg in
+			bpftrace*) [ "$cycle" -le "$BPF_CYCLES" ] || continue ;;
+			esac
 			setup "$cfg"
 			for mode in $MODES; do
 				before=$(lc_stats)
@@ -488,7 +520,7 @@ cat module/*.[ch] include/*.h | sha256sum | cut -c1-16 > "$OUT/module-sources.sh
 echo "bench: $KVER, module $MOD, results in $OUT"
 scripts/vm.sh -k "$KVER" -m "$MOD" --icount ${CPU:+--cpu "$CPU"} \
 	--append mitigations=off -t 14400 -- \
-	"CYCLES=$CYCLES BPF_CYCLES=$BPF_CYCLES OPS=$OPS THREAD_OPS=$THREAD_OPS MODES='$MODES' CONFIGS='$CONFIGS' scripts/bench.sh --guest $OUT" \
+	"CYCLES=$CYCLES BPF_CYCLES=$BPF_CYCLES OPS=$OPS THREAD_OPS=$THREAD_OPS SIGNAL_OPS=$SIGNAL_OPS MODES='$MODES' CONFIGS='$CONFIGS' scripts/bench.sh --guest $OUT" \
 	> "$OUT/console.log" 2>&1 || { tail -n 30 "$OUT/console.log"; exit 1; }
 if [ "$WALL" = 1 ]; then
 	scripts/vm.sh -k "$KVER" -m "$MOD" -s 2 --append mitigations=off -t 3600 -- \
