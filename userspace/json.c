@@ -15,6 +15,7 @@
  * Keys are literals with their comma and colon, each one copy of a
  * constant size (a few moves).
  */
+#include <stdint.h>
 #include <string.h>
 #include "cli.h"
 #include "json.h"
@@ -48,13 +49,110 @@ static const unsigned char plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
-static char *val_num(char *p, long long v)
+/*
+ * The digits of large numbers written lately, by value.  Start times come
+ * back record after record (a process's start_ns in its fork, signal,
+ * exit and reap records; its parent's in every child's; a sender's), and
+ * one of 64 bits takes ~30 instructions to write but ~6 to copy.  A
+ * direct-mapped table: a slot holds the last value that hashed to it.
+ * Small numbers are quicker to write than to look up; seq and ts_ns never
+ * repeat, and have their own (val_seq(), val_ts()).
+ */
+#define NUM_CACHE_BITS	6
+
+static struct num_slot {
+	unsigned long long v;
+	unsigned char len;	/* 0: empty */
+	char d[23];		/* the digits, '-' included; room to spare */
+} num_cache[1 << NUM_CACHE_BITS];
+
+/* a large or negative number not in the table: written, then kept */
+static char *num_miss(char *p, long long v, struct num_slot *c)
 {
+	char *end = lc_put_sdec(p, v);
+
+	c->v = v;
+	c->len = end - p;
+	memcpy(c->d, p, sizeof(c->d));
+	return end;
+}
+
+static __always_inline char *val_num(char *p, long long v)
+{
+	unsigned long long u = v;
+	struct num_slot *c;
+
+	if (u < 100000000)
+		return lead8(p, u);
 	if (v == LC_NONE) {
 		LIT(p, "null");
 		return p;
 	}
-	return lc_put_sdec(p, v);
+	c = &num_cache[(u * 0x9e3779b97f4a7c15ULL) >> (64 - NUM_CACHE_BITS)];
+	if (c->v == u && c->len) {
+		memcpy(p, c->d, sizeof(c->d));
+		return p + c->len;
+	}
+	return num_miss(p, v, c);
+}
+
+/*
+ * seq is most often one more than the last record's: its digits are kept
+ * and counted up in place.  Anything else is written as val_num() would.
+ */
+static char *val_seq(char *p, long long v)
+{
+	static long long last = LC_NONE;
+	static unsigned char len;
+	static char d[23];
+	int i;
+
+	if (len && v > 0 && v - 1 == last) {	/* len: last is a seq */
+		for (i = len - 1; i >= 0 && d[i] == '9'; i--)
+			d[i] = '0';
+		if (i >= 0) {
+			d[i]++;
+			last = v;
+			memcpy(p, d, sizeof(d));
+			return p + len;
+		}
+	}
+	if (v == LC_NONE || v < 0) {
+		len = 0;
+		return val_num(p, v);
+	}
+	len = lc_put_dec(p, v) - p;
+	last = v;
+	memcpy(d, p, sizeof(d));
+	return p + len;
+}
+
+/*
+ * ts_ns: its digits above the last 8 (whole tenths of a second) are
+ * those of the last record's most of the time, and kept.
+ */
+static char *val_ts(char *p, long long v)
+{
+	static unsigned long long last_hi;
+	static unsigned char hi_len;	/* 0: none kept */
+	static char hi_d[16];
+	unsigned long long u = v, hi;
+
+	if (v == LC_NONE || v < 100000000)
+		return val_num(p, v);
+	hi = u / 100000000;
+	if (hi != last_hi || !hi_len) {
+		if (hi >= 100000000) {
+			hi_len = 0;
+			return lc_put_dec(p, u);
+		}
+		hi_len = lead8(hi_d, hi) - hi_d;
+		last_hi = hi;
+	}
+	memcpy(p, hi_d, sizeof(hi_d));
+	p += hi_len;
+	dig8(p, u - hi * 100000000);
+	return p + 8;
 }
 
 static char *val_flag(char *p, long long v)
@@ -120,12 +218,99 @@ static char *val_str(char *p, const char *s)
 		}						\
 	} while (0)
 
+/*
+ * ,"signal":N,"signal_name":"NAME": made once for each signal number
+ * (sig_name() is fixed for a number), then copied.
+ */
 static char *signal_field(char *p, long long sig)
 {
-	num(p, "signal", sig);
+	static char frag[LC_SIG_MAX + 1][48];
+	static unsigned char len[LC_SIG_MAX + 1];
+	char tmp[JSON_RECORD_MAX], *q = tmp;
+
+	if (sig >= 0 && sig <= LC_SIG_MAX && len[sig]) {
+		memcpy(p, frag[sig], sizeof(frag[sig]));
+		return p + len[sig];
+	}
+	num(q, "signal", sig);
 	if (sig != LC_NONE && sig_name(sig))
-		str(p, "signal_name", sig_name(sig));
-	return p;
+		str(q, "signal_name", sig_name(sig));
+	if (sig >= 0 && sig <= LC_SIG_MAX &&
+	    q - tmp <= (long)sizeof(frag[sig])) {
+		memcpy(frag[sig], tmp, q - tmp);
+		len[sig] = q - tmp;
+	}
+	memcpy(p, tmp, q - tmp);
+	return p + (q - tmp);
+}
+
+/*
+ * A value from one of the reader's fixed name tables (fields.c: a
+ * signal's result, a reap's how, a reparent's reason), which are never
+ * written: its quoted form is kept by address and copied.
+ */
+static char *val_name(char *p, const char *s)
+{
+	static struct name_slot {
+		const char *s;
+		unsigned char len;
+		char d[23];
+	} cache[16];
+	struct name_slot *c;
+	char *end;
+
+	if (!s) {
+		LIT(p, "null");
+		return p;
+	}
+	c = &cache[((uintptr_t)s * 0x9e3779b97f4a7c15ULL) >> 60];
+	if (c->s == s) {
+		memcpy(p, c->d, sizeof(c->d));
+		return p + c->len;
+	}
+	end = val_str(p, s);
+	if (end - p <= (long)sizeof(c->d)) {
+		c->s = s;
+		c->len = end - p;
+		memcpy(c->d, p, sizeof(c->d));
+	}
+	return end;
+}
+
+#define name(p, k, s)	do { LIT(p, KEY(k)); p = val_name(p, s); } while (0)
+
+/*
+ * ,"comm":"NAME": comms come back record after record, so the field is
+ * kept by the comm's 16 bytes (NUL and what follows it included: equal
+ * bytes give equal output) in a direct-mapped table, and copied.
+ */
+static char *comm_field(char *p, const char *comm)
+{
+	static struct comm_slot {
+		unsigned long long k[2];
+		unsigned char len;	/* 0: empty */
+		char d[31];
+	} cache[64];
+	struct comm_slot *c;
+	unsigned long long k0, k1;
+	char *q = p;
+
+	_Static_assert(LC_COMM_LEN == 16, "the comm is two 8-byte keys");
+	memcpy(&k0, comm, 8);
+	memcpy(&k1, comm + 8, 8);
+	c = &cache[((k0 ^ (k1 * 31)) * 0x9e3779b97f4a7c15ULL) >> 58];
+	if (c->len && c->k[0] == k0 && c->k[1] == k1) {
+		memcpy(p, c->d, sizeof(c->d));
+		return p + c->len;
+	}
+	bytes(q, "comm", comm);
+	if (q - p <= (long)sizeof(c->d)) {
+		c->k[0] = k0;
+		c->k[1] = k1;
+		c->len = q - p;
+		memcpy(c->d, p, sizeof(c->d));
+	}
+	return q;
 }
 
 static char *argv_field(char *p, const struct lc_argv *a)
@@ -198,7 +383,7 @@ static char *reap_fields(char *p, const struct lc_entry *r)
 {
 	num(p, "reaper_pid", r->reap.reaper_pid);
 	num(p, "reaper_tgid", r->reap.reaper_tgid);
-	str(p, "how", r->reap.how);
+	name(p, "how", r->reap.how);
 	num(p, "zombie_ns", r->reap.zombie_ns);
 	num(p, "reaper_start_ns", r->reap.reaper_start_ns);
 	return p;
@@ -208,7 +393,7 @@ static char *reparent_fields(char *p, const struct lc_entry *r)
 {
 	num(p, "old_ppid", r->reparent.old_ppid);
 	num(p, "new_ppid", r->reparent.new_ppid);
-	str(p, "reason", r->reparent.reason);
+	name(p, "reason", r->reparent.reason);
 	flag(p, "zombie", r->reparent.zombie);
 	num(p, "old_parent_start_ns", r->reparent.old_parent_start_ns);
 	return p;
@@ -219,7 +404,7 @@ static char *signal_fields(char *p, const struct lc_entry *r)
 	p = signal_field(p, r->sig.signal);
 	num(p, "sender_pid", r->sig.sender_pid);
 	num(p, "sender_tgid", r->sig.sender_tgid);
-	str(p, "result", r->sig.result);
+	name(p, "result", r->sig.result);
 	flag(p, "group", r->sig.group);
 	num(p, "sender_start_ns", r->sig.sender_start_ns);
 	return p;
@@ -343,14 +528,15 @@ static char *event_field(char *p, int type)
 char *json_format(char *p, const struct lc_entry *r)
 {
 	LIT(p, "{\"seq\":");
-	p = val_num(p, r->seq);
-	num(p, "ts_ns", r->ts_ns);
+	p = val_seq(p, r->seq);
+	LIT(p, KEY("ts_ns"));
+	p = val_ts(p, r->ts_ns);
 	num(p, "cpu", r->cpu);
 	p = event_field(p, r->type);
 	num(p, "pid", r->pid);
 	num(p, "tgid", r->tgid);
 	num(p, "ppid", r->ppid);
-	bytes(p, "comm", r->comm);
+	p = comm_field(p, r->comm);
 	num(p, "uid", r->uid);
 	num(p, "start_ns", r->start_ns);
 	num(p, "parent_start_ns", r->parent_start_ns);
