@@ -213,7 +213,7 @@ static void sb_who(struct tl_line *l, long long tgid, bool say_exited)
 	if (!e || !e->comm[0])
 		return;
 	sb_str(l->d, " (");
-	sb_safe(l->d, e->comm, false);
+	sb_comm(l->d, e->comm);
 	if (say_exited && (e->flags & SEEN_EXIT))
 		sb_str(l->d, ", exited");
 	sb_str(l->d, ")");

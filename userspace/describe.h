@@ -30,13 +30,21 @@ static inline void sb_start(struct sb *b, bool utf8)
 
 __printf(2, 3) void sb_add(struct sb *b, const char *fmt, ...);
 
-/* n bytes as they are, cut at the end of the buffer */
+/*
+ * n bytes as they are, cut at the end of the buffer; when they fit, a
+ * literal's n stays a constant, and the copy a few moves
+ */
 static inline void sb_put(struct sb *b, const char *s, size_t n)
 {
-	if (n > sizeof(b->buf) - 1 - b->len)
-		n = sizeof(b->buf) - 1 - b->len;
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
+	size_t room = sizeof(b->buf) - 1 - b->len;
+
+	if (__builtin_expect(n > room, 0)) {
+		memcpy(b->buf + b->len, s, room);
+		b->len += room;
+	} else {
+		memcpy(b->buf + b->len, s, n);
+		b->len += n;
+	}
 	b->buf[b->len] = '\0';
 }
 
@@ -68,6 +76,23 @@ static inline void sb_num(struct sb *b, long long v)
 void sb_safe(struct sb *b, const char *s, bool quote_spaces);
 /* the bytes at s that sb_safe() copies unchanged */
 size_t sb_plain_len(const char *s);
+
+/*
+ * sb_safe(b, comm, false) for a comm array of LC_COMM_LEN bytes: plain
+ * ASCII, the common case, in one copy of a constant size
+ */
+static inline void sb_comm(struct sb *b, const char *comm)
+{
+	size_t n = sb_plain_len(comm);
+
+	if (comm[n] || sizeof(b->buf) - 1 - b->len < LC_COMM_LEN) {
+		sb_safe(b, comm, false);
+		return;
+	}
+	memcpy(b->buf + b->len, comm, LC_COMM_LEN);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
 /* a duration: "412 ns", "412 us", "412 ms" or "12.345 s" */
 void sb_dur(struct sb *b, long long ns);
 /* the columns b->buf takes on a terminal */

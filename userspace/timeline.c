@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 #include "cli.h"
@@ -238,8 +239,10 @@ static void put_comm(struct tl *t, struct line *l, const char *comm)
 	struct sb b;		/* 1 KiB: not cleared, only started */
 	size_t n = sb_plain_len(comm);
 
-	if (!comm[n]) {
-		put_left(l, comm, n, n, 16);
+	if (!comm[n]) {		/* n < LC_COMM_LEN: copy it all, pad after n */
+		memcpy(l->buf + l->len, comm, LC_COMM_LEN);
+		l->len += n;
+		pad(l, 16 - n);
 	} else {
 		sb_start(&b, t->utf8);
 		sb_safe(&b, comm, false);
@@ -426,6 +429,32 @@ static void tlw_pop(struct tl_window *w)
 		tlw_prune(w);
 }
 
+/*
+ * The bytes of a record that its type uses: all of an exec (its strings),
+ * the common fields and the largest other detail for the rest.
+ */
+#define ENTRY_SMALL	(offsetof(struct lc_entry, fork) + \
+			 sizeof(((struct lc_entry *)0)->fork))
+#define SMALL_DETAIL(m)	_Static_assert(sizeof(((struct lc_entry *)0)->m) <= \
+				       sizeof(((struct lc_entry *)0)->fork), #m)
+SMALL_DETAIL(exit);
+SMALL_DETAIL(reap);
+SMALL_DETAIL(reparent);
+SMALL_DETAIL(stop);
+SMALL_DETAIL(sig);
+SMALL_DETAIL(setsid);
+SMALL_DETAIL(setpgid);
+SMALL_DETAIL(state);
+SMALL_DETAIL(lost);
+
+static void entry_copy(struct lc_entry *dst, const struct lc_entry *src)
+{
+	if (src->type == LC_EV_EXEC)
+		*dst = *src;
+	else
+		memcpy(dst, src, ENTRY_SMALL);
+}
+
 /**
  * tlw_push() - one more record, in the input's order
  * @w: the window
@@ -445,7 +474,7 @@ void tlw_push(struct tl_window *w, const struct lc_entry *r, bool show)
 		tlw_pop(w);
 	tl_origin(w->t, r);
 	tl_learn(w->t, r);
-	w->v[i] = *r;
+	entry_copy(&w->v[i], r);
 	w->flags[i] = show ? TLW_SHOW : 0;
 	w->join[i] = TLW_NONE;
 	w->n++;
