@@ -8,13 +8,17 @@
  * ("LINE: what is wrong").  Adding a fixture is adding its files.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fields.h"
 #include "filter.h"
 #include "json.h"
+#include "jsonw.h"
 #include "log.h"
 #include "parse.h"
+#include "signames.h"
 #include "timeline.h"
 
 typedef void (*fixture_fn)(const char *dir, const char *name);
@@ -291,6 +295,109 @@ static void test_utf8(void)
 	free(out);
 }
 
+/* the text after "key": in a JSON line, up to its , or } */
+static void json_value(const char *line, const char *key, char *out,
+		       size_t len)
+{
+	char pat[64];
+	const char *v;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	v = strstr(line, pat);
+	if (!v) {
+		snprintf(out, len, "(none)");
+		return;
+	}
+	v += strlen(pat);
+	n = strcspn(v, ",}");
+	snprintf(out, len, "%.*s", (int)n, v);
+}
+
+static bool json_num_is(const char *line, const char *key, long long v)
+{
+	char got[64], want[32];
+
+	json_value(line, key, got, sizeof(got));
+	snprintf(want, sizeof(want), "%lld", v);
+	if (v == LC_NONE)
+		snprintf(want, sizeof(want), "null");
+	if (!strcmp(got, want))
+		return true;
+	fprintf(stderr, "%s: got %s, want %s\n", key, got, want);
+	return false;
+}
+
+/*
+ * json.c copies numbers, comms and names it wrote before (seq counted up,
+ * ts_ns's high digits, a table of large numbers by value, comms by their
+ * bytes): every value must still be the one printf() gives, across carries,
+ * table collisions and changes of comm.
+ */
+static void test_json_tables(void)
+{
+	static const long long seqs[] = {
+		8, 9, 10, 11, 99, 100, 101, 999999999, 1000000000,
+		1000000001, 5, 6, 9999999999999999LL, 10000000000000000LL,
+		LLONG_MAX - 1, LLONG_MAX, 1, 2,
+	};
+	static const long long big[] = {
+		99999999, 100000000, 100000001, 199999999, 200000000,
+		12345678901234567LL, LLONG_MAX, 100000000, -1, LLONG_MIN + 1,
+		-100000000, 4000000000LL, 4000000001LL, 100000000,
+	};
+	static const char *const comms[] = {
+		"bash", "bash", "lcwork", "bash", "\xff\xfe", "bash", "a\"b",
+		"a\"b", "", "0123456789abcde", "lifecycle-a", "lifecycle-b",
+		"lifecycle-a",
+	};
+	char buf[JSON_RECORD_MAX], got[128], want[128];
+	struct lc_entry r;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(seqs); i++) {
+		lc_entry_init(&r);
+		r.type = LC_EV_SIGNAL;
+		r.seq = seqs[i];
+		r.ts_ns = big[i % ARRAY_SIZE(big)] < 0 ? 5 :
+			  big[i % ARRAY_SIZE(big)];
+		r.pid = r.tgid = r.ppid = 7;
+		r.start_ns = big[(i + 3) % ARRAY_SIZE(big)];
+		r.parent_start_ns = big[(i * 5) % ARRAY_SIZE(big)];
+		r.sig.signal = (long long)(i * 7) % 66 - 1;
+		r.sig.sender_start_ns = r.start_ns;
+		r.sig.sender_pid = r.sig.sender_tgid = 7;
+		r.sig.group = 0;
+		r.sig.result = lc_result_name(i % 3);
+		*json_format(buf, &r) = '\0';
+		CHECK(json_num_is(buf, "seq", r.seq));
+		CHECK(json_num_is(buf, "ts_ns", r.ts_ns));
+		CHECK(json_num_is(buf, "start_ns", r.start_ns));
+		CHECK(json_num_is(buf, "parent_start_ns", r.parent_start_ns));
+		CHECK(json_num_is(buf, "sender_start_ns", r.start_ns));
+		CHECK(json_num_is(buf, "signal", r.sig.signal));
+		json_value(buf, "signal_name", got, sizeof(got));
+		snprintf(want, sizeof(want), "\"%s\"", sig_name(r.sig.signal) ?
+			 sig_name(r.sig.signal) : "");
+		CHECK(sig_name(r.sig.signal) ? !strcmp(got, want) :
+		      !strcmp(got, "(none)"));
+	}
+	for (j = 0; j < 3; j++) {
+		for (i = 0; i < ARRAY_SIZE(comms); i++) {
+			lc_entry_init(&r);
+			r.type = LC_EV_SETSID;
+			r.seq = 1;
+			memset(r.comm, (int)j, sizeof(r.comm));	/* after the NUL */
+			memcpy(r.comm, comms[i], strlen(comms[i]) + 1);
+			*json_format(buf, &r) = '\0';
+			json_value(buf, "comm", got, sizeof(got));
+			*jw_quote_to(want, comms[i]) = '\0';
+			CHECK(!strcmp(got, want));
+			CHECK(!strstr(buf, "comm_b64") == jw_utf8(comms[i]));
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "fixtures";
@@ -300,6 +407,7 @@ int main(int argc, char **argv)
 	test_values();
 	test_unescape();
 	test_utf8();
+	test_json_tables();
 	good_n = scan_fixtures(dir, run_good);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	bad_n = scan_fixtures(bad, run_bad);
