@@ -67,13 +67,14 @@ static int follow_one(void *ctx, const struct lc_entry *r)
 {
 	struct follow_ctx *c = ctx;
 
-	tl_origin(&c->t, r);
-	if (filter_match(&c->o->filter, r)) {
-		if (c->o->json)
+	if (c->o->json) {	/* the timeline's time origin and names: unused */
+		if (filter_match(&c->o->filter, r))
 			json_emit(r);	/* no stdio: flushed with it */
-		else
-			tl_print(&c->t, r, NULL);
+		return out_error() ? -1 : 0;
 	}
+	tl_origin(&c->t, r);
+	if (filter_match(&c->o->filter, r))
+		tl_print(&c->t, r, NULL);
 	tl_note(&c->t, r);
 	tl_prune(&c->t);
 	return out_error() ? -1 : 0;
