@@ -37,7 +37,7 @@
 #              reader at build/bench/lifecycle-before, an earlier build
 #              to compare with in the same boot; with "-null", the same
 #              reader writing to /dev/null: what storing its bytes costs;
-#              none of these in the default set)
+#              "-before-null" both; none of these in the default set)
 #   lc-track   lifecycle + state tracking of comm lcwork (sched_switch,
 #              sched_wakeup)
 #   lc-nosig   lifecycle with every event but signal (events fork,exec,...)
@@ -187,7 +187,7 @@ setup() {
 		esac
 		r=$READER
 		case $1 in
-		*-before) r=$READER_BEFORE ;;
+		*-before|*-before-null) r=$READER_BEFORE ;;
 		esac
 		dest=/tmp/reader.out
 		case $1 in
