@@ -85,7 +85,8 @@ static inline void sb_comm(struct sb *b, const char *comm)
 {
 	size_t n = sb_plain_len(comm);
 
-	if (comm[n] || sizeof(b->buf) - 1 - b->len < LC_COMM_LEN) {
+	if (n >= LC_COMM_LEN || comm[n] ||
+	    sizeof(b->buf) - 1 - b->len < LC_COMM_LEN) {
 		sb_safe(b, comm, false);
 		return;
 	}

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
@@ -195,12 +196,16 @@ static void put_num(struct line *l, long long v, size_t width)
 
 static void print_wall(struct tl *t, struct line *l, long long ts)
 {
-	long long ns = ts + t->wall_off;
-	time_t sec = ns / 1000000000;
+	long long ns;
+	time_t sec;
 	struct tm tm;
 	char buf[32];
 	int n;
 
+	/* a damaged ts_ns near LLONG_MAX: the latest time there is */
+	if (__builtin_add_overflow(ts, t->wall_off, &ns))
+		ns = ts < 0 ? LLONG_MIN : LLONG_MAX;
+	sec = ns / 1000000000;
 	localtime_r(&sec, &tm);
 	n = snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%06lld ", tm.tm_hour,
 		     tm.tm_min, tm.tm_sec, ns / 1000 % 1000000);
@@ -239,7 +244,7 @@ static void put_comm(struct tl *t, struct line *l, const char *comm)
 	struct sb b;		/* 1 KiB: not cleared, only started */
 	size_t n = sb_plain_len(comm);
 
-	if (!comm[n]) {		/* n < LC_COMM_LEN: copy it all, pad after n */
+	if (n < LC_COMM_LEN && !comm[n]) {	/* copy it all, pad after n */
 		memcpy(l->buf + l->len, comm, LC_COMM_LEN);
 		l->len += n;
 		pad(l, 16 - n);
