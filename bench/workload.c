@@ -20,10 +20,11 @@
  *	(pthread create+join), storm (8 children at once, each doing
  *	fork+exit+wait N/8 times) or signal (kill(getpid(), SIGURG), which
  *	is ignored: one signal record a call and nothing else, so that what
- *	a record costs is not lost in the noise of fork's memory work).  TOOL_NS is the CPU time the given
- *	processes (all their threads, from /proc/PID/task/TID/schedstat)
- *	spent after the timed loop until they went quiet: work a tool
- *	deferred and the elapsed time does not hold.  TOOL_ALL_NS is
+ *	a record costs is not lost in the noise of fork's memory work).
+ *	TOOL_NS is the CPU time the given processes (all their threads,
+ *	from /proc/PID/task/TID/schedstat) spent after the timed loop
+ *	until they went quiet: work a tool deferred and the elapsed time
+ *	does not hold.  TOOL_ALL_NS is
  *	their CPU time from the start of the loop until they went quiet:
  *	a tool's whole own cost, counted directly rather than as a
  *	difference of two noisy totals.  On one vCPU with icount,

@@ -117,7 +117,7 @@ static char *val_seq(char *p, long long v)
 			return p + len;
 		}
 	}
-	if (v == LC_NONE || v < 0) {
+	if (v < 0) {			/* LC_NONE included */
 		len = 0;
 		return val_num(p, v);
 	}
@@ -138,7 +138,7 @@ static char *val_ts(char *p, long long v)
 	static char hi_d[16];
 	unsigned long long u = v, hi;
 
-	if (v == LC_NONE || v < 100000000)
+	if (v < 100000000)		/* LC_NONE included */
 		return val_num(p, v);
 	hi = u / 100000000;
 	if (hi != last_hi || !hi_len) {

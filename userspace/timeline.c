@@ -8,10 +8,10 @@
  *
  * Batch output is two-pass, so an exit line can tell how its zombie ended.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "cli.h"
