@@ -27,7 +27,11 @@ static struct pid_info *find(const struct pidmap *m, long long pid)
 
 struct pid_info *pidmap_get(const struct pidmap *m, long long pid)
 {
-	struct pid_info *e = find(m, pid);
+	struct pid_info *e;
+
+	if (m->last && m->last->pid == pid)	/* the same process again */
+		return m->last;
+	e = find(m, pid);
 
 	return e && e->used ? e : NULL;
 }
@@ -79,11 +83,14 @@ int pidmap_prune(struct pidmap *m,
 
 struct pid_info *pidmap_add(struct pidmap *m, long long pid)
 {
-	struct pid_info *e;
+	struct pid_info *e = m->last;
 
+	if (e && e->pid == pid)		/* the same process again */
+		return e;
 	if ((m->n + 1) * 2 > m->cap && grow(m))
 		return NULL;
 	e = find(m, pid);
+	m->last = e;
 	if (e->used)
 		return e;
 	memset(e, 0, sizeof(*e));

@@ -23,6 +23,7 @@ struct pid_info {
 struct pidmap {
 	struct pid_info *v;
 	size_t cap, n;
+	struct pid_info *last;	/* the entry pidmap_add() returned last */
 };
 
 /* NULL when absent */

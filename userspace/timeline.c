@@ -29,11 +29,22 @@ static const char *const ev_color[LC_EV_COUNT] = {
 
 void tl_init(struct tl *t, FILE *out, bool color, bool utf8)
 {
+	const char *col;
+	int type, n;
+
 	memset(t, 0, sizeof(*t));
 	t->out = out;
 	t->color = color;
 	t->utf8 = utf8;
 	t->t0 = LC_NONE;
+	/* "%-8s " of the name, in its colour: one copy per line */
+	for (type = 0; type < LC_EV_COUNT; type++) {
+		col = color ? ev_color[type] : NULL;
+		n = snprintf(t->ev_cols[type], TL_EV_COLS, "%s%-8s%s ",
+			     col ? col : "", lc_event_name(type),
+			     col ? "\033[0m" : "");
+		t->ev_len[type] = n < TL_EV_COLS ? n : TL_EV_COLS - 1;
+	}
 }
 
 void tl_free(struct tl *t)
@@ -256,6 +267,34 @@ static void put_comm(struct tl *t, struct line *l, const char *comm)
 	put(l, " ", 1);
 }
 
+/*
+ * The PID, PPID and COMM columns: copied as the process's last line had
+ * them (the same pid, parent and comm bytes), else written and kept.
+ */
+static void put_ids(struct tl *t, struct line *l, const struct lc_entry *r)
+{
+	struct tl_ids *c = &t->ids[(unsigned long long)r->pid % TL_IDS];
+	size_t start = l->len;
+
+	if (c->len && c->pid == r->pid && c->ppid == r->ppid &&
+	    !memcmp(c->comm, r->comm, LC_COMM_LEN)) {
+		memcpy(l->buf + l->len, c->cols, sizeof(c->cols));
+		l->len += c->len;
+		return;
+	}
+	put_num(l, r->pid, 7);
+	put_num(l, r->ppid, 7);
+	put_comm(t, l, r->comm);
+	c->len = 0;
+	if (l->len - start > sizeof(c->cols))
+		return;
+	c->pid = r->pid;
+	c->ppid = r->ppid;
+	memcpy(c->comm, r->comm, LC_COMM_LEN);
+	memcpy(c->cols, l->buf + start, l->len - start);
+	c->len = l->len - start;
+}
+
 static void header(struct tl *t, struct line *l)
 {
 	int n = snprintf(l->buf, LINE_LEN, "%*s %-8s %-7s %-7s %-16s %s\n",
@@ -276,8 +315,6 @@ void tl_print(struct tl *t, const struct lc_entry *r,
 	      const struct lc_entry *reap)
 {
 	struct sb details;	/* 1 KiB: not cleared, only started */
-	const char *col = t->color ? ev_color[r->type] : NULL;
-	const char *ev = lc_event_name(r->type);
 	char local[2 * LINE_LEN];
 	struct line l = { .buf = local };
 
@@ -288,19 +325,12 @@ void tl_print(struct tl *t, const struct lc_entry *r,
 	sb_start(&details, t->utf8);
 	describe(t, r, reap, &details);
 	print_time(t, &l, r->ts_ns);
-	if (col)
-		put(&l, col, strlen(col));
-	put_left(&l, ev, strlen(ev), strlen(ev), 8);
-	if (col)
-		put(&l, "\033[0m", 4);
-	put(&l, " ", 1);
-	if (r->type == LC_EV_LOST) {	/* no process: no identity */
+	memcpy(l.buf + l.len, t->ev_cols[r->type], TL_EV_COLS);
+	l.len += t->ev_len[r->type];
+	if (r->type == LC_EV_LOST)	/* no process: no identity */
 		put_left(&l, "", 0, 0, 7 + 1 + 7 + 1 + 16 + 1);
-	} else {
-		put_num(&l, r->pid, 7);
-		put_num(&l, r->ppid, 7);
-		put_comm(t, &l, r->comm);
-	}
+	else
+		put_ids(t, &l, r);
 	put(&l, details.buf, details.len);
 	put(&l, "\n", 1);
 	if (t->direct)

@@ -7,6 +7,17 @@
 #include "parse.h"
 #include "pidmap.h"
 
+/* a process's PID, PPID and COMM columns, as its last line had them */
+struct tl_ids {
+	long long pid, ppid;
+	char comm[LC_COMM_LEN];
+	unsigned int len;		/* of cols; 0 when empty */
+	char cols[128];
+};
+
+#define TL_IDS		64		/* struct tl_ids slots, by pid */
+#define TL_EV_COLS	48		/* bytes for an EVENT column */
+
 struct tl {
 	FILE *out;
 	bool color, utf8;
@@ -17,6 +28,10 @@ struct tl {
 	long long t0;		/* ts of the first record */
 	struct pidmap names;	/* tgid -> comm, parent, exited */
 	size_t names_kept;	/* names left after the last pruning */
+	/* EVENT columns by type (colour, name, padding), and their lengths */
+	char ev_cols[LC_EV_COUNT][TL_EV_COLS];
+	unsigned char ev_len[LC_EV_COUNT];
+	struct tl_ids ids[TL_IDS];
 };
 
 void tl_init(struct tl *t, FILE *out, bool color, bool utf8);
