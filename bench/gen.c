@@ -46,8 +46,9 @@ struct life {
 };
 
 static int binary;
-/* the binary ids of the record being made: its process's and the shell's */
-static unsigned long long cur_start;
+/* the binary ids of the record being made: its process's and its parent's */
+static unsigned long long cur_start, cur_pstart;
+#define INIT_START	500000ULL
 #define SHELL_START	1000000ULL
 static unsigned long long seq = 1, ts = 1000000000ULL;
 static int next_pid = PID_FIRST;
@@ -89,7 +90,7 @@ static struct lc_event *head(int type, int pid, int ppid, const char *comm)
 static void put(struct lc_event *ev)
 {
 	struct lc_event_ids ids = {
-		.start_ns = cur_start, .parent_start_ns = SHELL_START,
+		.start_ns = cur_start, .parent_start_ns = cur_pstart,
 	};
 	__u32 off = lc_event_ids_offset(ev);
 
@@ -130,6 +131,7 @@ static void record(struct life *l)
 	int st;
 
 	cur_start = l->start;	/* case 0 sets it: a life starts at its fork */
+	cur_pstart = parent == 1 ? INIT_START : SHELL_START;
 	switch (l->step) {
 	case 0:
 		ev = head(LC_EV_FORK, l->pid, SHELL, "bash");
@@ -159,6 +161,7 @@ static void record(struct life *l)
 			return;
 		if (l->daemon) {	/* its parent left: adopted by init */
 			ev = head(LC_EV_REPARENT, l->pid, 1, name);
+			cur_pstart = INIT_START;
 			if (!binary) {
 				printf("old_ppid=%d new_ppid=1 reason=init zombie=0\n",
 				       SHELL);
@@ -195,7 +198,11 @@ static void record(struct life *l)
 		ev->exit.group_dead = 1;
 		return put(ev);
 	case 5:
-		ev = head(LC_EV_SIGNAL, parent, 1, parent == 1 ? "init" : "bash");
+		/* SIGCHLD: the record is the parent's, shell or init */
+		ev = head(LC_EV_SIGNAL, parent, parent == 1 ? 0 : 1,
+			  parent == 1 ? "init" : "bash");
+		cur_start = parent == 1 ? INIT_START : SHELL_START;
+		cur_pstart = parent == 1 ? 0 : INIT_START;
 		if (!binary) {
 			printf("signal=17 sender_pid=%d sender_tgid=%d result=delivered group=1\n",
 			       l->pid, l->pid);

@@ -234,19 +234,82 @@ static const struct lin_node *find_at(const struct tree *t, long long tgid,
 				      long long birth)
 {
 	size_t k = first(t, BY_TGID, tgid), end = first(t, BY_TGID, tgid + 1);
-	const struct lin_node *e;
+	size_t lo = k + 1, hi = end, mid;
 
 	if (k == end)
 		return NULL;
 	if (birth == LC_NONE)
 		return &t->l->v[t->order[BY_TGID][end - 1]];
-	while (end - 1 > k) {
-		e = &t->l->v[t->order[BY_TGID][end - 1]];
-		if (e->birth == LC_NONE || e->birth <= birth)
-			break;
-		end--;
+	/*
+	 * They are sorted by birth, an unknown one (LC_NONE, the least)
+	 * first: the last born at or before birth, found by halving, as a
+	 * pid used many times would make a walk quadratic.
+	 */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->l->v[t->order[BY_TGID][mid]].birth <= birth)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return &t->l->v[t->order[BY_TGID][end - 1]];
+	return &t->l->v[t->order[BY_TGID][lo - 1]];
+}
+
+/* the first position in order[BY_PARENT] at (parent, birth) or after */
+static size_t first_born(const struct tree *t, long long parent,
+			 long long birth)
+{
+	size_t lo = 0, hi = t->l->n, mid;
+	const struct lin_node *e;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		e = &t->l->v[t->order[BY_PARENT][mid]];
+		if (e->parent < parent ||
+		    (e->parent == parent && e->birth < birth))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Where in order[BY_PARENT] the children of node may be, [*k, *end):
+ * of those whose parent is its pid, the ones find_at() could give it.
+ * Each process that had the pid looks only at the children born in its
+ * own time (from its birth to the next one's), so a pid used many times
+ * does not make the tree quadratic.  An unknown birth sorts first and
+ * belongs to the newest; a birth before the oldest, to the oldest.
+ */
+static void children_window(const struct tree *t, uint32_t node,
+			    size_t *k, size_t *end)
+{
+	const struct lin_node *x = &t->l->v[node], *y;
+	size_t g0 = first(t, BY_TGID, x->tgid);
+	size_t g1 = first(t, BY_TGID, x->tgid + 1);
+	size_t lo = g0, hi = g1, mid;
+	uint32_t i;
+
+	*k = first_born(t, x->tgid, LC_NONE);
+	*end = first_born(t, x->tgid + 1, LC_NONE);
+	if (x->birth == LC_NONE)
+		return;
+	while (lo < hi) {	/* node's own place among them */
+		mid = lo + (hi - lo) / 2;
+		i = t->order[BY_TGID][mid];
+		if (t->l->v[i].birth < x->birth ||
+		    (t->l->v[i].birth == x->birth && i < node))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > g0 && lo + 1 < g1)	/* neither the oldest nor the newest */
+		*k = first_born(t, x->tgid, x->birth);
+	if (lo + 1 < g1) {
+		y = &t->l->v[t->order[BY_TGID][lo + 1]];
+		*end = first_born(t, x->tgid, y->birth);
+	}
 }
 
 /*
@@ -258,7 +321,7 @@ static const struct lin_node *find_at(const struct tree *t, long long tgid,
 struct frame {
 	uint32_t node;
 	uint32_t next;		/* node index of the next item, or NONE */
-	size_t k;		/* where to look for the one after */
+	size_t k, end;		/* where to look for the one after */
 	unsigned char by, next_note;
 };
 
@@ -269,7 +332,7 @@ static void next_item(const struct tree *t, struct frame *f)
 	uint32_t i;
 
 	for (;;) {
-		for (; f->k < t->l->n; f->k++) {
+		for (; f->k < f->end; f->k++) {
 			i = t->order[f->by][f->k];
 			e = &t->l->v[i];
 			if (key_of(e, f->by) != tgid)
@@ -291,6 +354,7 @@ static void next_item(const struct tree *t, struct frame *f)
 		}
 		f->by = BY_CREATOR;
 		f->k = first(t, BY_CREATOR, tgid);
+		f->end = t->l->n;
 	}
 }
 
@@ -304,7 +368,7 @@ static int push(struct tree *t, uint32_t node)
 	f = &t->stack[t->depth++];
 	f->node = node;
 	f->by = BY_PARENT;
-	f->k = first(t, BY_PARENT, t->l->v[node].tgid);
+	children_window(t, node, &f->k, &f->end);
 	next_item(t, f);
 	return 0;
 }
