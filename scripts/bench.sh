@@ -72,7 +72,9 @@
 # icount boot, default vm.sh's: max).  icount counts each iteration of a
 # rep-prefixed string instruction, so with max's ERMS the kernel's page
 # clears and user copies (rep stosb/movsb) count one per byte;
-# CPU=max,-erms has the kernel use 8-byte iterations instead.
+# CPU=max,-erms has the kernel use 8-byte iterations instead.  APPEND adds
+# to the icount boot's kernel command line (APPEND=init_on_alloc=0: Debian
+# clears every page it allocates, a tmpfs file's pages too).
 #
 # Internal: bench.sh --guest OUTDIR / --guest-wall OUTDIR (inside the VM),
 # bench.sh --summary OUTDIR (again from saved results).
@@ -519,7 +521,7 @@ mkdir -p "$OUT"
 cat module/*.[ch] include/*.h | sha256sum | cut -c1-16 > "$OUT/module-sources.sha"
 echo "bench: $KVER, module $MOD, results in $OUT"
 scripts/vm.sh -k "$KVER" -m "$MOD" --icount ${CPU:+--cpu "$CPU"} \
-	--append mitigations=off -t 14400 -- \
+	--append "mitigations=off${APPEND:+ $APPEND}" -t 14400 -- \
 	"CYCLES=$CYCLES BPF_CYCLES=$BPF_CYCLES OPS=$OPS THREAD_OPS=$THREAD_OPS SIGNAL_OPS=$SIGNAL_OPS MODES='$MODES' CONFIGS='$CONFIGS' scripts/bench.sh --guest $OUT" \
 	> "$OUT/console.log" 2>&1 || { tail -n 30 "$OUT/console.log"; exit 1; }
 if [ "$WALL" = 1 ]; then
