@@ -160,9 +160,13 @@ static void print_node(const struct tree *t, const struct lin_node *e)
 	putchar('\n');
 }
 
+/*
+ * BY_CREATOR keys only the adopted (the "adopted away" notes), the rest
+ * as -1, the unknown creator: a creator's scan meets no one else.
+ */
 static long long key_of(const struct lin_node *e, int by)
 {
-	return by == BY_CREATOR ? e->creator_tgid :
+	return by == BY_CREATOR ? (adopted(e) ? e->creator_tgid : -1) :
 	       by == BY_PARENT ? e->parent : e->tgid;
 }
 
@@ -188,7 +192,8 @@ static int cmp_creator(const void *a, const void *b, void *l)
 	const struct lin_node *x = &sl->v[*(const uint32_t *)a];
 	const struct lin_node *y = &sl->v[*(const uint32_t *)b];
 
-	return cmp3(x->creator_tgid, y->creator_tgid) ?: cmp_parent(a, b, l);
+	return cmp3(key_of(x, BY_CREATOR), key_of(y, BY_CREATOR)) ?:
+	       cmp_parent(a, b, l);
 }
 
 static int cmp_tgid(const void *a, const void *b, void *l)
