@@ -296,8 +296,8 @@ static void children_window(const struct tree *t, uint32_t node,
 	size_t lo = g0, hi = g1, mid;
 	uint32_t i;
 
-	*k = first_born(t, x->tgid, LC_NONE);
-	*end = first_born(t, x->tgid + 1, LC_NONE);
+	*k = first(t, BY_PARENT, x->tgid);
+	*end = first(t, BY_PARENT, x->tgid + 1);
 	if (x->birth == LC_NONE)
 		return;
 	while (lo < hi) {	/* node's own place among them */
