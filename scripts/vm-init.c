@@ -8,6 +8,8 @@
  * reparents to it, prints "LC-VM-EXIT=<status>" on the console and powers
  * the machine off.  Reparent and reap tests depend on PID 1 reaping, so
  * SIGCHLD keeps its default disposition and the loop waits for anything.
+ * /tmp is a tmpfs of the guest's own, unless the project lives under the
+ * host's /tmp.
  *
  * Kernel command line:
  *   lc.module=PATH     module to load with finit_module()
@@ -145,10 +147,35 @@ static void mount_filesystems(void)
 	mount_fs("devtmpfs", "/dev", NULL);
 	mount_fs("devpts", "/dev/pts", "ptmxmode=0666");
 	mount_fs("tmpfs", "/dev/shm", NULL);
-	mount_fs("tmpfs", "/tmp", "mode=1777");
 	mount_fs("tmpfs", "/run", "mode=0755");
 	mount_fs("debugfs", "/sys/kernel/debug", NULL);
 	mount_fs("tracefs", "/sys/kernel/tracing", NULL);
+}
+
+static int under_tmp(const char *path)
+{
+	return path && !strncmp(path, "/tmp", 4) &&
+	       (path[4] == '/' || path[4] == '\0');
+}
+
+/*
+ * The guest's /tmp is a tmpfs of its own, unless the project lives under
+ * the host's /tmp: a tmpfs there would hide the module, the command and
+ * the shared output directory.  /tmp then stays the overlay's, writable
+ * all the same, its writes kept in the guest's memory.
+ */
+static void mount_tmp(void)
+{
+	static const char *const keys[] = {
+		"lc.cwd", "lc.cmd", "lc.module", "lc.out",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (under_tmp(param(keys[i])))
+			return;
+	}
+	mount_fs("tmpfs", "/tmp", "mode=1777");
 }
 
 static const char *module_path(void)
@@ -338,6 +365,7 @@ int main(void)
 
 	mount_filesystems();
 	read_cmdline();
+	mount_tmp();
 	sethostname("lc-vm", 5);
 	kmemleak_clear();
 	load_module();
