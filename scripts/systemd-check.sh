@@ -217,6 +217,10 @@ E=/newroot/etc/systemd/system
 for u in ${MASK[*]}; do
 	ln -sfn /dev/null \$E/\$u
 done
+# Debian's tmp.conf empties /tmp at boot ("D"): a project under /tmp
+# would vanish under the overlay.  Keep the directory, clean nothing.
+mkdir -p /newroot/etc/tmpfiles.d
+echo 'd /tmp 1777 root root -' > /newroot/etc/tmpfiles.d/tmp.conf
 cat > \$E/lc-check.service <<UNIT
 [Unit]
 Description=lifecycle: scripts/systemd-check.sh --guest
