@@ -41,6 +41,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define EXIT_INIT_FAILED	125	/* this program, not the command, failed */
 #define MAX_PARAMS		256
 #define LINGER_MS		2000	/* how long orphans may outlive the command */
@@ -171,7 +173,7 @@ static void mount_tmp(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		if (under_tmp(param(keys[i])))
 			return;
 	}
