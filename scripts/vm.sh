@@ -4,7 +4,8 @@
 # vm.sh - run a command in a throwaway QEMU (TCG) VM on an installed kernel.
 #
 # The guest's root is the host's root, read-only over 9p under a tmpfs
-# overlay, so the project tree is at the same absolute path inside.
+# overlay, so the project tree is at the same absolute path inside.  The
+# guest's /tmp is a tmpfs of its own, unless the project lives under /tmp.
 # build/vm-out/ is shared writable at the same path for result files.
 # PID 1 is scripts/vm-init.c: it loads the module, runs the command from the
 # project directory, reaps every orphan, prints LC-VM-EXIT=<status> and
@@ -98,7 +99,8 @@ else
 	[ -z "$MODPARAMS" ] || ARGS="$ARGS lc.modparams=\"$MODPARAMS\""
 fi
 
-# The command, as a script in the project tree (the guest has its own /tmp).
+# The command, as a script in the project tree: the guest sees the host's
+# /tmp only when the project lives there (scripts/vm-init.c).
 CMD=$VMDIR/$$.sh
 LOG=$VMDIR/$$.log
 trap 'rm -f "$CMD"' EXIT
