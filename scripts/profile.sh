@@ -40,7 +40,7 @@ if [ "${GUEST:-}" = 1 ]; then
 	echo 0 > /proc/sys/kernel/randomize_va_space
 	echo -1 > /proc/sys/kernel/perf_event_paranoid
 	echo 0 > /proc/sys/kernel/kptr_restrict
-	for i in 1 2 3 4; do
+	for _ in 1 2 3 4; do
 		/tmp/p/lcwork bench "$MODE" 300 /tmp/p/lctrue > /dev/null
 	done
 	for run in none lc; do
