@@ -494,10 +494,23 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
  */
 int stream_catch_up(struct stream *s, stream_fn fn, void *ctx)
 {
+	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+
 	if (s->hup)
 		return 0;
+	if (!s->regular)
+		s->eof = false;		/* set again by a read of 0 below */
 	if (stream_drain(s, fn, ctx, CATCH_UP_READS))
 		return -1;
+	/*
+	 * A pipe's writer that left after the last wait: the end, as the
+	 * hup that wait would have seen, so that a record it cut short is
+	 * still reported.  Only a hup says so: a FIFO no writer has opened
+	 * yet reads 0 too.
+	 */
+	if (!s->regular && !s->mapped && s->eof && poll(&pfd, 1, 0) > 0 &&
+	    (pfd.revents & (POLLHUP | POLLNVAL)))
+		s->hup = true;
 	/* the module counts this reader's losses from the last cursor */
 	if (s->mapped && lc_ring_report(&s->ring, s->fd)) {
 		fprintf(stderr, "lifecycle: %s: LC_IOC_CURSOR: %m\n", s->p.src);

@@ -154,6 +154,28 @@ head -n $((n - 1)) "${bin1%.bin}.json" >"$tmp/want"
 same "$tmp/out" "$tmp/want" "-f on a binary pipe cut short: the other records"
 grep -q "^lifecycle: $tmp/fifo:$n: truncated event; skipped [0-9]* bytes at offset [0-9]*\$" "$tmp/err" && ok ||
 	ko "-f on a binary pipe cut short: $(cat "$tmp/err") ($size bytes, last seq $last)"
+# the writer leaves while the follower is stopped, and SIGTERM comes
+# before any wait could see the hup: the last line, without its newline,
+# is still read
+"$bin" -f -i "$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+exec 3>"$tmp/fifo"
+head -n 2 "$st" >&3
+n=0
+while ! grep -q ' fork ' "$tmp/out" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+kill -STOP $pid
+sed -n 3p "$st" | tr -d '\n' >&3
+exec 3>&-
+kill -TERM $pid
+kill -CONT $pid
+ended $pid "-f, the writer gone before SIGTERM"
+got=$?
+[ $got -eq 0 ] && ok || ko "-f, the writer gone before SIGTERM: exit $got, want 0"
+"$bin" -i "$st" | head -n 3 >"$tmp/want"
+same "$tmp/out" "$tmp/want" "-f, the writer gone before SIGTERM: its last line"
 
 # 4. a write that fails is an error, in every command
 for how in "-i $st" "--json -i $st" "tree -i $dir/../lineage/basic.txt" \
