@@ -59,12 +59,15 @@ static bool plain_file(int fd)
  */
 int stream_open(struct stream *s, const char *path, bool tail)
 {
+	struct stat st;
+
 	memset(s, 0, sizeof(*s));
 	s->last_seq = -1;
 	s->fd = lc_open_input(path, LC_KIND_LOG, O_NONBLOCK);
 	if (s->fd < 0)
 		return -1;
 	s->regular = plain_file(s->fd);
+	s->chardev = !fstat(s->fd, &st) && S_ISCHR(st.st_mode);
 	/* a FIFO or file replaying a recording has no end to move to */
 	if (tail && !s->regular && ioctl(s->fd, LC_IOC_TAIL) < 0 &&
 	    errno != ENOTTY) {
@@ -403,6 +406,9 @@ static int stream_drain(struct stream *s, stream_fn fn, void *ctx, int reads)
 		}
 		if (n <= 0) {
 			s->eof = !n;
+			/* /dev/null, a terminal's ^D: polls readable, reads 0 */
+			if (!n && s->chardev)
+				s->hup = true;
 			/* the module is going: its file will not poll HUP */
 			if (s->mapped && lc_ring_dying(&s->ring))
 				s->hup = true;

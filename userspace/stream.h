@@ -25,6 +25,7 @@ struct stream {
 	bool hup;		/* the module went away, or the writer */
 	bool eof;		/* the last read() returned 0 */
 	bool regular;		/* a plain file: nothing to poll for */
+	bool chardev;		/* a device: a read of 0 is its end */
 	bool got;		/* the last pump read something: nap first */
 	bool magic_seen;	/* binary: LC_BIN_MAGIC was read */
 	bool strict;		/* stop at the first damaged spot */

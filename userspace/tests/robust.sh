@@ -176,6 +176,12 @@ got=$?
 [ $got -eq 0 ] && ok || ko "-f, the writer gone before SIGTERM: exit $got, want 0"
 "$bin" -i "$st" | head -n 3 >"$tmp/want"
 same "$tmp/out" "$tmp/want" "-f, the writer gone before SIGTERM: its last line"
+# a device that polls readable and reads 0 (/dev/null) has ended: -f
+# says what -i says, at once, instead of spinning until -t
+for how in "-f" "-f --json"; do
+	expect 1 "$how on /dev/null" timeout 10 sh -c "exec \"$bin\" $how -i - </dev/null"
+	err "$how on /dev/null" "lifecycle: <stdin>:1: missing header 'lifecycle 1' (empty input)"
+done
 
 # 4. a write that fails is an error, in every command
 for how in "-i $st" "--json -i $st" "tree -i $dir/../lineage/basic.txt" \
