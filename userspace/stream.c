@@ -39,12 +39,11 @@
  * naps.  /proc/lifecycle is a regular file too, but a procfs one that polls
  * and knows LC_IOC_TAIL.
  */
-static bool plain_file(int fd)
+static bool plain_file(int fd, const struct stat *st)
 {
 	struct statfs sfs;
-	struct stat st;
 
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return false;
 	return fstatfs(fd, &sfs) || sfs.f_type != PROC_SUPER_MAGIC;
 }
@@ -66,8 +65,10 @@ int stream_open(struct stream *s, const char *path, bool tail)
 	s->fd = lc_open_input(path, LC_KIND_LOG, O_NONBLOCK);
 	if (s->fd < 0)
 		return -1;
-	s->regular = plain_file(s->fd);
-	s->chardev = !fstat(s->fd, &st) && S_ISCHR(st.st_mode);
+	if (fstat(s->fd, &st))
+		st.st_mode = 0;		/* neither a file nor a device */
+	s->regular = plain_file(s->fd, &st);
+	s->chardev = S_ISCHR(st.st_mode);
 	/* a FIFO or file replaying a recording has no end to move to */
 	if (tail && !s->regular && ioctl(s->fd, LC_IOC_TAIL) < 0 &&
 	    errno != ENOTTY) {
@@ -360,7 +361,8 @@ static int stream_records(struct stream *s, stream_fn fn, void *ctx)
 }
 
 /*
- * Wait for input or a signal in *wait_mask.  A plain file always polls
+ * Wait for input or a signal in *wait_mask (NULL: none, the mask stays as
+ * it is; a hup found is noted all the same).  A plain file always polls
  * readable, so it is waited for by naps, in ppoll() too: every wait lets
  * the signals through.
  */
@@ -500,8 +502,6 @@ int stream_pump(struct stream *s, int timeout_ms, const sigset_t *wait_mask,
  */
 int stream_catch_up(struct stream *s, stream_fn fn, void *ctx)
 {
-	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-
 	if (s->hup)
 		return 0;
 	if (!s->regular)
@@ -512,11 +512,10 @@ int stream_catch_up(struct stream *s, stream_fn fn, void *ctx)
 	 * A pipe's writer that left after the last wait: the end, as the
 	 * hup that wait would have seen, so that a record it cut short is
 	 * still reported.  Only a hup says so: a FIFO no writer has opened
-	 * yet reads 0 too.
+	 * yet reads 0 too.  A wait of 0 ms, with the signal mask as it is.
 	 */
-	if (!s->regular && !s->mapped && s->eof && poll(&pfd, 1, 0) > 0 &&
-	    (pfd.revents & (POLLHUP | POLLNVAL)))
-		s->hup = true;
+	if (!s->regular && !s->mapped && s->eof)
+		stream_wait(s, 0, NULL);
 	/* the module counts this reader's losses from the last cursor */
 	if (s->mapped && lc_ring_report(&s->ring, s->fd)) {
 		fprintf(stderr, "lifecycle: %s: LC_IOC_CURSOR: %m\n", s->p.src);

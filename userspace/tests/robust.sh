@@ -161,11 +161,7 @@ grep -q "^lifecycle: $tmp/fifo:$n: truncated event; skipped [0-9]* bytes at offs
 pid=$!
 exec 3>"$tmp/fifo"
 head -n 2 "$st" >&3
-n=0
-while ! grep -q ' fork ' "$tmp/out" 2>/dev/null && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+started "$tmp/out"
 kill -STOP $pid
 sed -n 3p "$st" | tr -d '\n' >&3
 exec 3>&-
